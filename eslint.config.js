@@ -1,0 +1,29 @@
+// One lint gate for the whole tree. Two project rules beyond the recommended sets:
+// the process exits only in bin/, and nothing reads the developers' ../shared folder.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'exit', message: 'Return an exit code from main(); only bin/ exits.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Literal[value=/\\.\\.\\/shared/]", message: 'A user clone has no ../shared: copy what you need into the project.' },
+      ],
+    },
+  },
+  {
+    files: ['bin/**', 'bench/**', 'scripts/**', 'fixtures/**/*.mjs', 'test/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);
