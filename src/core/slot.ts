@@ -43,7 +43,7 @@ export interface SlotRange {
 export function parseSlotRangeArg(text: string, flag: string): SlotRange {
   const match = /^\s*([^.]+)\.\.([^.]+)\s*$/.exec(text);
   if (!match?.[1] || !match[2]) {
-    throw new UserError(`${flag} ${JSON.stringify(text)} is not a slot range.`, {
+    throw new UserError(`${flag} ${JSON.stringify(text)} is not a slot range of the form FIRST..LAST.`, {
       hint: `Write it as FIRST..LAST, for example ${flag} 289600000..289625000.`,
     });
   }

@@ -1,0 +1,71 @@
+import { ExternalError } from '../../core/errors.js';
+import { capture, describeExit, tailLines, type CaptureResult } from '../../core/process.js';
+import type { LedgerToolInfo } from '../blockstore/blockstore-source.js';
+import { parseBoundsOutput, type ParsedBounds } from './bounds-output.js';
+import { parseToolVersion } from './version.js';
+
+export interface LedgerToolOptions {
+  readonly path: string;
+  /** Per-call time limit; opening a large blockstore can take minutes. */
+  readonly timeoutMs: number;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** A thin adapter over the agave-ledger-tool binary: one method per subcommand snapplan uses. */
+export class LedgerTool {
+  constructor(private readonly options: LedgerToolOptions) {}
+
+  get path(): string {
+    return this.options.path;
+  }
+
+  async info(): Promise<LedgerToolInfo> {
+    const result = await this.run(['--version'], 'agave-ledger-tool --version');
+    const versionText = result.stdout.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
+    const parsed = parseToolVersion(versionText);
+    return { path: this.path, versionText, version: parsed?.version ?? null, client: parsed?.client ?? null };
+  }
+
+  async bounds(ledger: string): Promise<ParsedBounds> {
+    // --output is a global flag; releases before JSON support accept it and print text.
+    const args = ['--ledger', ledger, 'bounds', '--output', 'json'];
+    const result = await this.run(args, 'agave-ledger-tool bounds');
+    const parsed = parseBoundsOutput(result.stdout);
+    if (parsed === null) {
+      throw new ExternalError(
+        `${this.path} bounds printed something snapplan cannot read.`,
+        { command: this.path, args, exitCode: result.exitCode, outputTail: tailLines(result.stdout + result.stderr, 10) },
+        { hint: 'Check that --ledger-tool is agave-ledger-tool, or give the range with --blocks FIRST..LAST.' },
+      );
+    }
+    return parsed;
+  }
+
+  private async run(args: string[], label: string): Promise<CaptureResult> {
+    const result = await capture(this.path, args, {
+      timeoutMs: this.options.timeoutMs,
+      env: this.options.env,
+      signal: this.options.signal,
+    });
+    if (result.exitCode !== 0 || result.timedOut) {
+      const output = result.stderr + result.stdout;
+      throw new ExternalError(
+        `${label} ${describeExit(result, this.options.timeoutMs)}.`,
+        { command: this.path, args, exitCode: result.exitCode, outputTail: tailLines(output, 10) },
+        { hint: hintFor(output, result.timedOut) },
+      );
+    }
+    return result;
+  }
+}
+
+/** Known failure texts → what the operator should do. */
+function hintFor(output: string, timedOut: boolean): string {
+  if (timedOut) return 'Raise --ledger-tool-timeout, or give the blockstore range with --blocks FIRST..LAST.';
+  if (/LOCK|Resource temporarily unavailable|lock file/i.test(output)) {
+    return 'The blockstore is locked: the validator is probably still running. Stop it first, or use --blocks FIRST..LAST.';
+  }
+  if (/No such file or directory|does not exist/i.test(output)) return 'Check --ledger: it must be the validator\'s ledger folder.';
+  return 'See the tool\'s output above; or give the blockstore range with --blocks FIRST..LAST.';
+}

@@ -1,0 +1,324 @@
+import path from 'node:path';
+import { compareSlots, subtractRange, type Slot, type SlotRange } from '../core/slot.js';
+import { shellJoin } from '../core/shell-quote.js';
+import type { BlockstoreReport } from './blockstore/blockstore-source.js';
+import { sortFindings, type Finding } from './findings.js';
+import type { Inventory, SnapshotArchive } from './inventory.js';
+import { createSnapshotArgs } from './ledger-tool/create-snapshot-args.js';
+import { flagEraOf, loadsLegacyArchives } from './ledger-tool/version.js';
+import type { BlocksVerdict, Plan, PlanRequest, QuarantineItem } from './plan-model.js';
+
+/**
+ * Decides, as Agave will once the plan is applied, whether a snapshot at the target slot X can
+ * be created: which base ledger-tool will load, which blocks it must replay, and what must be
+ * moved aside first. Pure: no I/O, no clock (the time comes in the request).
+ */
+export function planRestartSnapshot(inventory: Inventory, blockstore: BlockstoreReport, request: PlanRequest): Plan {
+  const X = request.target;
+  const legacyLoads = loadsLegacyArchives(request.ledgerToolVersion);
+  // Agave >= 3.0 does not even match tar/tar.gz/tar.bz2 names: such archives are invisible.
+  const visible = inventory.archives.filter((a) => !a.legacy || legacyLoads !== false);
+  const findings: Finding[] = [];
+
+  const base = chooseBase(visible, X);
+  const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
+  const blocks = judgeBlocks(blockstore, baseSlot, X);
+  const quarantineDir = path.join(request.backupDir, `snapplan-${utcStamp(request.now)}-slot-${X}`);
+  const quarantine = chooseQuarantine(inventory, visible, X, quarantineDir);
+
+  findings.push(...baseFindings(inventory, visible, base, X, legacyLoads));
+  findings.push(...blockFindings(blocks, baseSlot, X));
+  findings.push(...quarantineFindings(quarantine, X));
+  findings.push(...housekeepingFindings(inventory, visible, legacyLoads));
+
+  const era = flagEraOf(request.ledgerToolVersion);
+  if (era === null) {
+    findings.push({
+      code: 'ledger-tool-version-unknown',
+      severity: 'info',
+      message: 'The ledger-tool version is unknown, so the commands use the folder flags of Agave >= 3.0.',
+      remedy: 'Run with agave-ledger-tool on PATH (or --ledger-tool PATH) to get flags for your release.',
+    });
+  } else if (era === 'v2' && inventory.folders.snapshots !== inventory.folders.fullArchives) {
+    findings.push({
+      code: 'folder-layout-unsupported',
+      severity: 'warning',
+      message: `ledger-tool ${request.ledgerToolVersion} takes one folder for full archives and bank snapshots; the command passes the full-archive folder ${inventory.folders.fullArchives}.`,
+      remedy: 'Check that no bank snapshot at or after the target sits in that folder\'s snapshots/, or use ledger-tool >= 3.0.',
+    });
+  }
+
+  const sorted = sortFindings(findings);
+  const reachable = base !== null && blocks.missing.length === 0 && !sorted.some((f) => f.severity === 'error');
+  const effectiveEra = era ?? 'v3';
+  const commands = reachable
+    ? [
+        ...moveCommands(quarantine),
+        shellJoin([
+          request.ledgerToolCommand,
+          ...createSnapshotArgs({ era: effectiveEra, folders: inventory.folders, slot: X, outputDir: inventory.folders.fullArchives }),
+        ]),
+      ]
+    : [];
+
+  return {
+    targetSlot: X,
+    reachable,
+    base,
+    baseSlot,
+    blocks,
+    quarantineDir,
+    quarantine,
+    findings: sorted,
+    ignored: inventory.ignored,
+    commands,
+    folders: inventory.folders,
+    flagEra: effectiveEra,
+  };
+}
+
+type Base = NonNullable<Plan['base']>;
+
+/** Highest full below X, then the highest incremental on that full below X (bank_forks_utils). */
+export function chooseBase(archives: readonly SnapshotArchive[], X: Slot): Base | null {
+  let full: SnapshotArchive | null = null;
+  for (const a of archives) {
+    if (a.kind === 'full' && a.slot < X && (full === null || a.slot > full.slot)) full = a;
+  }
+  if (full === null) return null;
+  let incremental: SnapshotArchive | null = null;
+  for (const a of archives) {
+    if (a.kind === 'incremental' && a.baseSlot === full.slot && a.slot < X && (incremental === null || a.slot > incremental.slot)) {
+      incremental = a;
+    }
+  }
+  return { full, incremental };
+}
+
+function judgeBlocks(report: BlockstoreReport, baseSlot: Slot | null, X: Slot): BlocksVerdict {
+  const available = report.slots ? { first: report.slots.first, last: report.slots.last } : null;
+  if (baseSlot === null) return { needed: null, available, missing: [], source: report.source, chain: report.chain };
+  const needed = { first: baseSlot + 1n, last: X };
+  // A source that walked the parent chain knows about holes inside the range too.
+  const chainFits = report.chain && report.chain.base === baseSlot && report.chain.target === X;
+  const missing = chainFits && report.chain ? [...report.chain.missing] : subtractRange(needed, available);
+  return { needed, available, missing, source: report.source, chain: report.chain };
+}
+
+function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchive[], X: Slot, dir: string): QuarantineItem[] {
+  const items: QuarantineItem[] = [];
+  const destination = (p: string) => path.join(dir, path.relative(path.parse(p).root, p));
+  for (const a of visible) {
+    let reason: string | null = null;
+    if (a.kind === 'incremental' && a.baseSlot !== undefined && a.baseSlot > X) {
+      reason = `incremental on a full snapshot at ${a.baseSlot}, after the target`;
+    } else if (a.slot > X) {
+      reason = `newer than the target: ledger-tool would load it and start after slot ${X}`;
+    } else if (a.slot === X) {
+      reason = 'already at the target slot: ledger-tool will not overwrite it (agave#15164)';
+    }
+    if (reason) items.push({ path: a.path, kind: a.kind, slot: a.slot, reason, root: a.root, destination: destination(a.path) });
+  }
+  for (const b of inventory.bankSnapshots) {
+    if (b.slot >= X) {
+      items.push({
+        path: b.path,
+        kind: 'bank-snapshot',
+        slot: b.slot,
+        reason: 'bank snapshot at or after the target: the restarted validator would boot from it instead of the new snapshot',
+        root: b.root,
+        destination: destination(b.path),
+      });
+    }
+  }
+  // Archives first, then bank snapshots; each by slot, then path: a stable order to review.
+  const group = (q: QuarantineItem) => (q.kind === 'bank-snapshot' ? 1 : 0);
+  return items.sort((a, b) => group(a) - group(b) || compareSlots(a.slot, b.slot) || a.path.localeCompare(b.path));
+}
+
+function baseFindings(
+  inventory: Inventory,
+  visible: readonly SnapshotArchive[],
+  base: Base | null,
+  X: Slot,
+  legacyLoads: boolean | null,
+): Finding[] {
+  const findings: Finding[] = [];
+  if (base === null) {
+    const newer = visible.filter((a) => a.slot >= X);
+    const invisibleLegacy = inventory.archives.filter((a) => a.legacy && a.kind === 'full' && a.slot < X && legacyLoads === false);
+    const lowest = newer.reduce<SnapshotArchive | null>((min, a) => (min === null || a.slot < min.slot ? a : min), null);
+    findings.push({
+      code: 'no-base-snapshot',
+      severity: 'error',
+      message:
+        lowest !== null
+          ? `Every snapshot archive is at or after slot ${X} (lowest: ${path.basename(lowest.path)}); a snapshot cannot be replayed backwards.`
+          : `No usable full snapshot archive was found in ${describeArchiveFolders(inventory)}.`,
+      remedy:
+        invisibleLegacy.length > 0
+          ? `Only legacy-format archives lie below ${X}, and this ledger-tool cannot load them: recompress one as .tar.zst (e.g. bzip2 -dc NAME.tar.bz2 | zstd -o NAME.tar.zst, same NAME), or use a ledger-tool < 3.0.`
+          : `Get a full snapshot (or full + incremental) at a slot below ${X} from a trusted operator and put it in ${inventory.folders.fullArchives}; the blockstore must then hold every block after it up to ${X}. Next time, halt the validator at the restart slot (--halt-at-slot) so newer snapshots are not taken.`,
+    });
+    return findings;
+  }
+  if (base.incremental === null) {
+    findings.push({
+      code: 'full-only-base',
+      severity: 'warning',
+      message: `The base is the full archive at ${base.full.slot} alone, with no incremental on top; restart snapshots created from a full archive alone have been invalid (agave#9496).`,
+      remedy: `If an incremental on ${base.full.slot} below ${X} can be had, put it in ${inventory.folders.incrementalArchives}; otherwise compare the resulting bank hash with the restart announcement before using it.`,
+    });
+  }
+  if (base.full.legacy && legacyLoads === null) {
+    findings.push({
+      code: 'legacy-archive-format',
+      severity: 'warning',
+      message: `The base archive ${path.basename(base.full.path)} is in the legacy ${base.full.format} format, which Agave >= 3.0 cannot load.`,
+      remedy: 'Use a ledger-tool < 3.0, or recompress it as .tar.zst under the same name before running ledger-tool >= 3.0.',
+    });
+  }
+  for (const chosen of [base.full, base.incremental]) {
+    if (chosen === null) continue;
+    const twins = visible.filter((a) => a !== chosen && a.kind === chosen.kind && a.slot === chosen.slot && a.baseSlot === chosen.baseSlot);
+    if (twins.some((t) => t.hash !== chosen.hash)) {
+      findings.push({
+        code: 'duplicate-archive-slot',
+        severity: 'warning',
+        message: `There are ${twins.length + 1} ${chosen.kind} archives at slot ${chosen.slot} with different hashes (${[chosen, ...twins].map((a) => a.path).join(', ')}); which one Agave loads is unspecified.`,
+        remedy: 'Keep the one you trust (compare with the restart announcement or a known validator) and move the others out of the snapshot folders.',
+      });
+    }
+  }
+  return findings;
+}
+
+function blockFindings(blocks: BlocksVerdict, baseSlot: Slot | null, X: Slot): Finding[] {
+  if (baseSlot === null || blocks.missing.length === 0 || blocks.needed === null) return [];
+  const missingText = blocks.missing.map(rangeText).join(', ');
+  const { available, chain } = blocks;
+  let why: string;
+  let remedy = '';
+  if (chain?.firstProblem && chain.base === baseSlot && chain.target === X) {
+    const p = chain.firstProblem;
+    why = `walking parents down from ${X}, slot ${p.slot} is ${p.problem === 'incomplete' ? 'not full' : p.problem === 'missing' ? 'missing' : p.problem === 'no-parent' ? 'without a known parent' : `below the base without passing it`}`;
+    remedy = `Copy the missing or incomplete slots from another validator's blockstore, or get a snapshot at a slot on the chain at or above ${p.slot} from a trusted operator.`;
+  } else if (available === null) {
+    why = 'the blockstore is empty';
+    remedy = `Restore the blockstore (rocksdb/) the validator had, or get the restart snapshot at ${X} from a trusted operator.`;
+  } else {
+    const reasons: string[] = [];
+    if (available.first > baseSlot + 1n) {
+      reasons.push(`the blockstore starts at ${available.first}, after the base at ${baseSlot}: the blocks between were purged or never received`);
+      remedy = `Get a snapshot at a slot from ${available.first - 1n} to ${X - 1n} from a trusted operator (or the missing blocks from another validator's blockstore).`;
+    }
+    if (available.last < X) {
+      reasons.push(`the blockstore ends at ${available.last}, before the target: the validator stopped before the cluster reached ${X} (cause 2 in the Agave snapshot guide)`);
+      // Blocks after the node stopped cannot come from any older snapshot: this remedy wins.
+      remedy = `Get the snapshot at ${X} (or the blocks up to ${X}) from the restart coordinators or a trusted operator; next time keep the node running until told to stop.`;
+    }
+    why = reasons.join('; and ');
+  }
+  return [
+    {
+      code: 'blocks-missing',
+      severity: 'error',
+      message: `A snapshot at ${X} needs every block in (${baseSlot}, ${X}], but ${missingText} ${blocks.missing.length === 1 && blocks.missing[0]?.first === blocks.missing[0]?.last ? 'is' : 'are'} missing: ${why}.`,
+      remedy,
+    },
+  ];
+}
+
+function quarantineFindings(quarantine: readonly QuarantineItem[], X: Slot): Finding[] {
+  const findings: Finding[] = [];
+  const newer = quarantine.filter((q) => q.kind !== 'bank-snapshot' && q.slot > X);
+  if (newer.length > 0) {
+    const highest = newer.reduce((max, q) => (q.slot > max ? q.slot : max), 0n);
+    findings.push({
+      code: 'newer-snapshots',
+      severity: 'warning',
+      message: `${count(newer.length, 'snapshot archive')} ${newer.length === 1 ? 'is' : 'are'} newer than ${X} (highest: ${highest}); agave-ledger-tool always loads the newest, so it would start after ${X} and fail (cause 3 in the Agave snapshot guide).`,
+      remedy: `Move ${newer.length === 1 ? 'it' : 'them'} to a backup folder first (the mv commands below); they can be put back after the restart.`,
+    });
+  }
+  const atTarget = quarantine.filter((q) => q.kind !== 'bank-snapshot' && q.slot === X);
+  if (atTarget.length > 0) {
+    findings.push({
+      code: 'target-snapshot-exists',
+      severity: 'warning',
+      message: `An archive at exactly slot ${X} already exists (${atTarget.map((q) => path.basename(q.path)).join(', ')}); ledger-tool will not overwrite it (agave#15164).`,
+      remedy: 'If it is the snapshot announced for this restart (check its bank hash), you may not need to create one; otherwise it is moved aside with the others.',
+    });
+  }
+  const banks = quarantine.filter((q) => q.kind === 'bank-snapshot');
+  if (banks.length > 0) {
+    findings.push({
+      code: 'bank-snapshot-at-or-after-target',
+      severity: 'warning',
+      message: `${count(banks.length, 'bank snapshot folder')} at or after ${X} (in ${[...new Set(banks.map((b) => b.root))].join(', ')}); a validator started with the default --use-snapshot-archives-at-startup when-newest would boot from ${banks.length === 1 ? 'it' : 'them'} instead of the new snapshot.`,
+      remedy: 'Move them aside (below), and start the restarted validator once with --use-snapshot-archives-at-startup always.',
+    });
+  }
+  return findings;
+}
+
+function housekeepingFindings(inventory: Inventory, visible: readonly SnapshotArchive[], legacyLoads: boolean | null): Finding[] {
+  const findings: Finding[] = [];
+  const legacy = inventory.archives.filter((a) => a.legacy);
+  if (legacy.length > 0 && legacyLoads !== null) {
+    findings.push({
+      code: 'legacy-archive-format',
+      severity: 'info',
+      message: legacyLoads
+        ? `${count(legacy.length, 'archive')} in a legacy format (tar, tar.gz, tar.bz2): this ledger-tool loads ${legacy.length === 1 ? 'it' : 'them'}, Agave >= 3.0 will not.`
+        : `${count(legacy.length, 'archive')} in a legacy format (tar, tar.gz, tar.bz2) ${legacy.length === 1 ? 'is' : 'are'} ignored: Agave >= 3.0 cannot load them.`,
+      remedy: 'Recompress as .tar.zst under the same name if you need them, or remove them.',
+    });
+  }
+  const fullSlots = new Set(visible.filter((a) => a.kind === 'full').map((a) => a.slot));
+  const orphans = visible.filter((a) => a.kind === 'incremental' && a.baseSlot !== undefined && !fullSlots.has(a.baseSlot));
+  if (orphans.length > 0) {
+    findings.push({
+      code: 'orphan-incremental',
+      severity: 'info',
+      message: `${count(orphans.length, 'incremental archive')} ${orphans.length === 1 ? 'has' : 'have'} no full archive at ${orphans.length === 1 ? 'its' : 'their'} base slot (${[...new Set(orphans.map((o) => o.baseSlot))].join(', ')}); Agave cannot use ${orphans.length === 1 ? 'it' : 'them'}.`,
+      remedy: 'Put the matching full archive in the full-archive folder, or remove the orphans.',
+    });
+  }
+  const incomplete = inventory.bankSnapshots.filter((b) => !b.complete);
+  if (incomplete.length > 0) {
+    findings.push({
+      code: 'incomplete-bank-snapshot',
+      severity: 'info',
+      message: `${count(incomplete.length, 'bank snapshot folder')} ${incomplete.length === 1 ? 'is' : 'are'} incomplete (${incomplete[0]?.problems.join(', ')}${incomplete.length > 1 ? ', …' : ''}); Agave ignores and purges them at start-up.`,
+      remedy: 'Nothing to do; they are not used.',
+    });
+  }
+  return findings;
+}
+
+function moveCommands(quarantine: readonly QuarantineItem[]): string[] {
+  if (quarantine.length === 0) return [];
+  const parents = [...new Set(quarantine.map((q) => path.dirname(q.destination)))];
+  return [
+    shellJoin(['mkdir', '-p', '--', ...parents]),
+    ...quarantine.map((q) => shellJoin(['mv', '-n', '--', q.path, q.destination])),
+  ];
+}
+
+function describeArchiveFolders(inventory: Inventory): string {
+  return inventory.scannedArchiveFolders.join(', ');
+}
+
+function rangeText(range: SlotRange): string {
+  return range.first === range.last ? `slot ${range.first}` : `slots ${range.first}–${range.last}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** `20261121T233406Z`: sortable, no colons (safe in any file system). */
+export function utcStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.[0-9]{3}Z$/, 'Z');
+}

@@ -1,0 +1,253 @@
+import { lstat, open, readdir, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../core/errors.js';
+import { isErrno } from '../core/fs-errors.js';
+import { compareSlots, tryParseU64 } from '../core/slot.js';
+import { parseArchiveName } from './archive-name.js';
+import type { BankSnapshot, IgnoredEntry, Inventory, LedgerFolders, SnapshotArchive } from './inventory.js';
+
+export interface FolderOptions {
+  readonly ledger: string;
+  readonly snapshots?: string | undefined;
+  readonly fullSnapshotArchivePath?: string | undefined;
+  readonly incrementalSnapshotArchivePath?: string | undefined;
+}
+
+/** Applies Agave's defaults: snapshots → ledger; both archive paths → snapshots. */
+export function resolveFolders(options: FolderOptions, cwd: string): LedgerFolders {
+  const ledger = path.resolve(cwd, options.ledger);
+  const snapshots = options.snapshots ? path.resolve(cwd, options.snapshots) : ledger;
+  return {
+    ledger,
+    snapshots,
+    fullArchives: options.fullSnapshotArchivePath ? path.resolve(cwd, options.fullSnapshotArchivePath) : snapshots,
+    incrementalArchives: options.incrementalSnapshotArchivePath
+      ? path.resolve(cwd, options.incrementalSnapshotArchivePath)
+      : snapshots,
+  };
+}
+
+/**
+ * Entries a ledger or snapshots folder normally holds besides archives. They are not
+ * snapshots, but listing them as "ignored" would only bury the entries that matter.
+ */
+const KNOWN_LEDGER_ENTRIES = new Set([
+  'rocksdb', 'rocksdb_fifo', 'accounts', 'accounts_index', 'accounts_hash_cache', 'accounts_index_path',
+  'snapshots', 'snapshot', 'remote', 'genesis.bin', 'genesis.tar.bz2', 'tmp-genesis', 'ledger_tool',
+  'contact-info.bin', 'admin.rpc', 'snapplan-quarantine', '.snapplan.lock',
+]);
+const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new)?$|^agave-validator.*\.log$|^solana-validator.*\.log$/;
+
+/**
+ * Reads the archive folders (each with its `remote/`) and the bank snapshot folders into an
+ * Inventory. Read-only: it opens nothing for writing and follows no link out of a folder
+ * except to read a linked archive's size, as Agave itself would open it.
+ */
+export async function scanLedger(folders: LedgerFolders): Promise<Inventory> {
+  await requireFolder(folders.ledger, '--ledger');
+  await requireFolder(folders.snapshots, '--snapshots');
+  await requireFolder(folders.fullArchives, '--full-snapshot-archive-path');
+  await requireFolder(folders.incrementalArchives, '--incremental-snapshot-archive-path');
+
+  const archives: SnapshotArchive[] = [];
+  const ignored: IgnoredEntry[] = [];
+  const scannedArchiveFolders: string[] = [];
+
+  // The same folder may serve both roles (the default): scan it once, accepting both kinds.
+  const roles = new Map<string, Set<'full' | 'incremental'>>();
+  for (const [dir, role] of [[folders.fullArchives, 'full'], [folders.incrementalArchives, 'incremental']] as const) {
+    const set = roles.get(dir) ?? new Set();
+    set.add(role);
+    roles.set(dir, set);
+  }
+
+  await Promise.all(
+    [...roles].map(async ([root, accepted]) => {
+      for (const [dir, remote] of [[root, false], [path.join(root, 'remote'), true]] as const) {
+        const entries = await listFolder(dir, remote ? 'optional' : 'required');
+        if (entries === null) continue;
+        scannedArchiveFolders.push(dir);
+        await scanArchiveFolder({ dir, root, remote, accepted, entries, folders, archives, ignored });
+      }
+    }),
+  );
+
+  const { bankSnapshots, scannedBankFolders } = await scanBankSnapshots(folders, ignored);
+
+  archives.sort(
+    (a, b) => compareSlots(a.slot, b.slot) || compareSlots(a.baseSlot ?? 0n, b.baseSlot ?? 0n) || a.path.localeCompare(b.path),
+  );
+  ignored.sort((a, b) => a.path.localeCompare(b.path));
+  scannedArchiveFolders.sort();
+  return { folders, scannedArchiveFolders, scannedBankFolders, archives, bankSnapshots, ignored };
+}
+
+interface ArchiveFolderScan {
+  readonly dir: string;
+  readonly root: string;
+  readonly remote: boolean;
+  readonly accepted: ReadonlySet<'full' | 'incremental'>;
+  readonly entries: readonly Dirent[];
+  readonly folders: LedgerFolders;
+  readonly archives: SnapshotArchive[];
+  readonly ignored: IgnoredEntry[];
+}
+
+async function scanArchiveFolder(scan: ArchiveFolderScan): Promise<void> {
+  const { dir, root, remote, accepted, entries, folders, archives, ignored } = scan;
+  await Promise.all(
+    entries.map(async (entry) => {
+      const full = path.join(dir, entry.name);
+      if (!remote && isKnownLedgerEntry(entry.name)) return;
+      const verdict = parseArchiveName(entry.name);
+      if (!verdict.ok) {
+        ignored.push({ path: full, reason: verdict.reason ?? 'not a snapshot archive name' });
+        return;
+      }
+      const archive = verdict.archive;
+      if (!accepted.has(archive.kind)) {
+        const where = archive.kind === 'full' ? folders.fullArchives : folders.incrementalArchives;
+        ignored.push({
+          path: full,
+          reason: `${archive.kind} archive outside the ${archive.kind}-archive folder: Agave looks for it only in ${where}`,
+        });
+        return;
+      }
+      const size = await archiveSize(full, entry);
+      if (typeof size === 'string') {
+        ignored.push({ path: full, reason: size });
+        return;
+      }
+      archives.push({ ...archive, path: full, root, remote, size });
+    }),
+  );
+}
+
+/** The archive's size, or why it cannot be a candidate (a folder, a broken link). */
+async function archiveSize(file: string, entry: Dirent): Promise<number | string> {
+  try {
+    const info = entry.isSymbolicLink() ? await stat(file) : await lstat(file);
+    if (!info.isFile()) return 'has an archive name but is not a regular file';
+    return info.size;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return entry.isSymbolicLink() ? 'broken symbolic link' : 'vanished while scanning';
+    throw error;
+  }
+}
+
+async function scanBankSnapshots(
+  folders: LedgerFolders,
+  ignored: IgnoredEntry[],
+): Promise<{ bankSnapshots: BankSnapshot[]; scannedBankFolders: string[] }> {
+  // `snapshots/` is the current name; validators <= ~1.17 and ledger-tool < 3.0 used `snapshot/`.
+  // Before Agave 2.0 a validator given --incremental-snapshot-archive-path kept them there
+  // (agave PR #1631), so that folder is looked at too.
+  const parents = new Set([folders.snapshots, folders.incrementalArchives]);
+  const candidates = [...parents].flatMap((parent) => [path.join(parent, 'snapshots'), path.join(parent, 'snapshot')]);
+  const bankSnapshots: BankSnapshot[] = [];
+  const scannedBankFolders: string[] = [];
+  for (const root of candidates) {
+    const entries = await listFolder(root, 'optional');
+    if (entries === null) continue;
+    scannedBankFolders.push(root);
+    await Promise.all(
+      entries.map(async (entry) => {
+        const full = path.join(root, entry.name);
+        const slot = tryParseU64(entry.name);
+        if (slot === undefined || !entry.isDirectory()) {
+          ignored.push({
+            path: full,
+            reason: slot === undefined ? 'not a bank snapshot folder name (a slot number)' : 'named like a bank snapshot but is not a folder',
+          });
+          return;
+        }
+        const problems = await bankSnapshotProblems(full, entry.name);
+        bankSnapshots.push({ slot, path: full, root, complete: problems.length === 0, problems });
+      }),
+    );
+  }
+  bankSnapshots.sort((a, b) => compareSlots(a.slot, b.slot) || a.path.localeCompare(b.path));
+  return { bankSnapshots, scannedBankFolders };
+}
+
+/** Agave's completeness test (snapshot_utils): `version` parses, `<slot>` and `status_cache` non-empty. */
+async function bankSnapshotProblems(dir: string, slotName: string): Promise<string[]> {
+  const problems: string[] = [];
+  const version = await readSmall(path.join(dir, 'version'), 16);
+  if (version === null) problems.push('version file missing');
+  else if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(version.trim())) problems.push('version file unreadable');
+  for (const name of [slotName, 'status_cache']) {
+    const size = await fileSize(path.join(dir, name));
+    if (size === null) {
+      const pre = name === slotName && (await fileSize(path.join(dir, `${slotName}.pre`))) !== null;
+      problems.push(pre ? `only ${slotName}.pre (a Solana 1.x pre-hash bank, not loadable)` : `${name} missing`);
+    } else if (size === 0) problems.push(`${name} empty`);
+  }
+  return problems;
+}
+
+async function readSmall(file: string, limit: number): Promise<string | null> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(limit);
+    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) return null;
+    throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
+async function fileSize(file: string): Promise<number | null> {
+  try {
+    const info = await stat(file);
+    return info.isFile() ? info.size : null;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return null;
+    throw error;
+  }
+}
+
+function isKnownLedgerEntry(name: string): boolean {
+  return KNOWN_LEDGER_ENTRIES.has(name) || KNOWN_LEDGER_PATTERN.test(name);
+}
+
+async function requireFolder(dir: string, flag: string): Promise<void> {
+  let info;
+  try {
+    info = await stat(dir);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) {
+      throw new UserError(`The folder ${dir} (${flag}) does not exist.`, {
+        hint: `Check ${flag}; it must name the folder the validator uses.`,
+      });
+    }
+    if (isErrno(error, 'EACCES')) {
+      throw new UserError(`The folder ${dir} (${flag}) cannot be read: permission denied.`, {
+        hint: 'Run snapplan as the validator\'s user, or with read access to the ledger.',
+      });
+    }
+    throw error;
+  }
+  if (!info.isDirectory()) {
+    throw new UserError(`${dir} (${flag}) is not a folder.`, { hint: `Pass the folder itself to ${flag}.` });
+  }
+}
+
+async function listFolder(dir: string, mode: 'required' | 'optional'): Promise<Dirent[] | null> {
+  try {
+    return await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    if (mode === 'optional' && (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR'))) return null;
+    if (isErrno(error, 'EACCES')) {
+      throw new UserError(`The folder ${dir} cannot be read: permission denied.`, {
+        hint: 'Run snapplan as the validator\'s user, or with read access to the ledger.',
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+import { Chalk } from 'chalk';
+import { preparePlan } from '../../agave/plan-service.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
+import { UserError } from '../../core/errors.js';
+import { toJson } from '../../output/json.js';
+import { planDocument } from '../../output/plan-json.js';
+import { renderPlanText } from '../../output/plan-text.js';
+import { colorLevel, type CliContext } from '../context.js';
+import type { PlanArgs } from './plan.js';
+
+/** Maps flags to the plan service, then renders. Exit 0 reachable, 3 not reachable. */
+export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<number> {
+  const target = parseSlotArg(args.slot, '--slot');
+  const blocks = args.blocks === undefined ? undefined : parseSlotRangeArg(args.blocks, '--blocks');
+  if (!Number.isFinite(args.ledgerToolTimeout) || args.ledgerToolTimeout <= 0) {
+    throw new UserError(`--ledger-tool-timeout ${args.ledgerToolTimeout} is not a positive number of seconds.`, {
+      hint: 'For example --ledger-tool-timeout 600.',
+    });
+  }
+  const outcome = await preparePlan(
+    {
+      folders: {
+        ledger: args.ledger,
+        snapshots: args.snapshots,
+        fullSnapshotArchivePath: args.fullSnapshotArchivePath,
+        incrementalSnapshotArchivePath: args.incrementalSnapshotArchivePath,
+      },
+      target,
+      blocks,
+      ledgerTool: args.ledgerTool,
+      ledgerToolTimeoutMs: Math.round(args.ledgerToolTimeout * 1000),
+      backupDir: args.backupDir,
+    },
+    { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), signal: ctx.signal },
+  );
+  const { plan, inventory, blockstore, ledgerTool } = outcome;
+  if (args.json) {
+    ctx.stdout.write(toJson(planDocument(plan, inventory, blockstore, ledgerTool)) + '\n');
+  } else {
+    const chalk = new Chalk({ level: colorLevel(ctx) });
+    const width = Number(ctx.env['COLUMNS']) || 80;
+    ctx.stdout.write(renderPlanText(plan, inventory, blockstore, ledgerTool, { chalk, showIgnored: args.showIgnored, width }));
+  }
+  return plan.reachable ? ExitCode.Ok : ExitCode.NotReachable;
+}

@@ -1,0 +1,26 @@
+import { defineCommand } from '../define-command.js';
+import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+
+export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs {
+  readonly slot: string;
+  readonly blocks?: string;
+  readonly backupDir?: string;
+  readonly json: boolean;
+  readonly showIgnored: boolean;
+}
+
+export const planCommand = defineCommand<PlanArgs>({
+  command: 'plan',
+  describe: 'Check whether a snapshot at slot X can be created, and list what to move aside and run',
+  builder: (yargs) =>
+    withLedgerTool(
+      withLedgerFolders(yargs)
+        // A string, not a number: slots are u64 and must not pass through a double.
+        .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
+        .option('blocks', { type: 'string', describe: 'Blockstore range FIRST..LAST, instead of asking agave-ledger-tool bounds' })
+        .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
+        .option('show-ignored', { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' }),
+    ),
+  handler: async () => (await import('./plan-handler.js')).planHandler,
+});

@@ -1,0 +1,73 @@
+import { createRequire } from 'node:module';
+import { ExitCode } from '../core/exit-codes.js';
+import { isSnapplanError } from '../core/errors.js';
+import { processContext, type CliContext } from './context.js';
+import { buildParser, type Selected } from './register.js';
+import { commands } from './registry.js';
+
+/**
+ * Runs snapplan with `argv` (without node and the script) and resolves to the exit code.
+ * Never exits the process: bin/snapplan.js does, so tests can call main() in-process.
+ */
+export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+  let selected: Selected | undefined;
+  const parser = buildParser(commands, packageVersion(), (s) => (selected = s));
+
+  let failure: Error | undefined;
+  let output = '';
+  try {
+    await parser.parseAsync(withPlanFlag(argv), {}, (error: Error | undefined, _argv: unknown, text: string) => {
+      failure = error ?? undefined;
+      output = text;
+    });
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+  }
+  if (failure) {
+    ctx.stderr.write(`snapplan: ${failure.message}\n`);
+    ctx.stderr.write('Run snapplan --help for the commands, or snapplan <command> --help for their options.\n');
+    return ExitCode.Usage;
+  }
+  if (!selected) {
+    // --help or --version: yargs produced the text and ran no command.
+    if (output) ctx.stdout.write(output.endsWith('\n') ? output : output + '\n');
+    return ExitCode.Ok;
+  }
+  try {
+    const handler = await selected.definition.handler();
+    return await handler(toCamelArgs(selected.args) as never, ctx);
+  } catch (error) {
+    return report(error, ctx);
+  }
+}
+
+/** The design card's form `snapplan --plan --ledger L --slot X` is `snapplan plan …`. */
+function withPlanFlag(argv: readonly string[]): string[] {
+  const index = argv.indexOf('--plan');
+  if (index === -1) return [...argv];
+  return ['plan', ...argv.slice(0, index), ...argv.slice(index + 1)];
+}
+
+/** yargs adds camelCase keys already; keep only those so handlers see one spelling. */
+function toCamelArgs(args: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(args).filter(([key]) => !key.includes('-')));
+}
+
+function report(error: unknown, ctx: CliContext): number {
+  if (isSnapplanError(error)) {
+    ctx.stderr.write(`snapplan: ${error.message}\n`);
+    const tail = 'details' in error ? (error.details as { outputTail?: string }).outputTail : undefined;
+    if (tail) ctx.stderr.write(tail.split('\n').map((line) => `  | ${line}`).join('\n') + '\n');
+    if (error.hint) ctx.stderr.write(`${error.hint}\n`);
+    if (error.name === 'BugError' && error.stack) ctx.stderr.write(`${error.stack}\nThis is a bug in snapplan; please report it.\n`);
+    return error.exitCode;
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  ctx.stderr.write(`snapplan: unexpected error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in snapplan; please report it with the command you ran.\n`);
+  return ExitCode.Failed;
+}
+
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  return (require('../../package.json') as { version: string }).version;
+}

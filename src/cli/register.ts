@@ -1,0 +1,36 @@
+import yargs, { type Argv } from 'yargs';
+import type { CommandDefinition } from './define-command.js';
+
+export interface Selected {
+  readonly definition: CommandDefinition<never>;
+  readonly args: Record<string, unknown>;
+}
+
+/**
+ * The only module that imports yargs. Handlers are not run inside yargs: parsing only records
+ * which command was chosen, so errors from the work itself never pass through yargs' own
+ * error handling and the exit code stays ours.
+ */
+export function buildParser(definitions: readonly CommandDefinition<never>[], version: string, onSelect: (selected: Selected) => void): Argv {
+  let parser = yargs()
+    .scriptName('snapplan')
+    .usage('$0 <command> [options]\n\nPlan and carry out snapshots, backups and restores of blockchain node state.')
+    .version(version)
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .demandCommand(1, 'Name a command, e.g. snapplan plan --ledger L --slot X.')
+    .recommendCommands()
+    .wrap(Math.min(100, process.stdout.columns || 80))
+    .epilogue('Exit codes: 0 done (plan: reachable), 1 failed, 2 bad input or usage, 3 plan: not reachable, 130 cancelled.\nDocs: README.md');
+  for (const definition of definitions) {
+    parser = parser.command({
+      command: definition.command,
+      aliases: definition.aliases ? [...definition.aliases] : [],
+      describe: definition.describe,
+      builder: (y: Argv) => definition.builder(y),
+      handler: (args: Record<string, unknown>) => onSelect({ definition, args }),
+    });
+  }
+  return parser;
+}

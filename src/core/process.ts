@@ -1,0 +1,76 @@
+import { execa } from 'execa';
+import { ExternalError } from './errors.js';
+
+export interface CaptureOptions {
+  /** Kill the process (and report a time-out) after this many milliseconds. */
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal | undefined;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+  readonly cwd?: string | undefined;
+}
+
+export interface CaptureResult {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+}
+
+/**
+ * The one way snapplan runs another program for its output: an argument array (never a shell
+ * string), a hard time-out, no stdin. Returns even when the program fails; throws only when it
+ * cannot be started at all.
+ */
+export async function capture(command: string, args: readonly string[], options: CaptureOptions): Promise<CaptureResult> {
+  const result = await execa(command, args, {
+    reject: false,
+    timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    env: options.env,
+    extendEnv: options.env === undefined,
+    cwd: options.cwd,
+    stdin: 'ignore',
+    stripFinalNewline: false,
+    // ledger-tool's `bounds --all` can print every slot; keep a generous but finite cap.
+    maxBuffer: 64 * 1024 * 1024,
+    forceKillAfterDelay: 5_000,
+  });
+  if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
+    const code = (result.cause as { code?: string } | undefined)?.code;
+    throw new ExternalError(
+      code === 'ENOENT' ? `${command} was not found.` : code === 'EACCES' ? `${command} is not executable.` : `${command} could not be started: ${result.shortMessage}`,
+      { command, args },
+      { cause: result.cause },
+    );
+  }
+  return {
+    command,
+    args,
+    exitCode: result.exitCode,
+    signal: result.signal,
+    stdout: String(result.stdout ?? ''),
+    stderr: String(result.stderr ?? ''),
+    timedOut: result.timedOut,
+  };
+}
+
+/** The last `count` non-empty lines of a tool's output, for error reports. */
+export function tailLines(text: string, count: number): string {
+  return text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0)
+    .slice(-count)
+    .join('\n');
+}
+
+/** Readable text for a process's end, in the spirit of zx's exit-code table. */
+export function describeExit(result: Pick<CaptureResult, 'exitCode' | 'signal' | 'timedOut'>, timeoutMs: number): string {
+  if (result.timedOut) return `did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`;
+  if (result.signal) return `was killed by ${result.signal}`;
+  if (result.exitCode === 127) return 'exited with 127 (command not found)';
+  return `exited with code ${result.exitCode}`;
+}
