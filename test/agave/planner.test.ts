@@ -154,6 +154,7 @@ describe('cause 3 and the quarantine list', () => {
     const banks = [bank(250n), bank(300n), bank(310n, false)];
     const plan = planRestartSnapshot(inventory(archives, banks), blocks(0n, 500n), request(300n));
     expect(plan.reachable).toBe(true);
+    expect([plan.base?.full.slot, plan.base?.incremental?.slot]).toEqual([200n, 250n]);
     expect(plan.quarantine.map((q) => `${q.kind}@${q.slot}`)).toEqual([
       'incremental@300', 'full@300', 'incremental@320', 'full@350', 'incremental@360', 'full@400', 'bank-snapshot@300', 'bank-snapshot@310',
     ]);
