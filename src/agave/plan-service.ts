@@ -42,7 +42,7 @@ export interface PlanOutcome {
  */
 export async function preparePlan(options: PlanServiceOptions, environment: PlanEnvironment): Promise<PlanOutcome> {
   const folders = resolveFolders(options.folders, environment.cwd);
-  const inventory = await scanLedger(folders);
+  const inventory = scanLedger(folders);
 
   const { tool, info } = await findLedgerTool(options, environment);
   const version = info?.version ?? null;

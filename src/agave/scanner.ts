@@ -1,5 +1,4 @@
-import { lstat, open, readdir, stat } from 'node:fs/promises';
-import type { Dirent } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
@@ -43,12 +42,15 @@ const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new
  * Reads the archive folders (each with its `remote/`) and the bank snapshot folders into an
  * Inventory. Read-only: it opens nothing for writing and follows no link out of a folder
  * except to read a linked archive's size, as Agave itself would open it.
+ *
+ * Synchronous on purpose: a ledger holds thousands of entries, and one stat per entry
+ * through fs/promises cost ~10× more than the syscalls themselves (see docs/PERFORMANCE.md).
  */
-export async function scanLedger(folders: LedgerFolders): Promise<Inventory> {
-  await requireFolder(folders.ledger, '--ledger');
-  await requireFolder(folders.snapshots, '--snapshots');
-  await requireFolder(folders.fullArchives, '--full-snapshot-archive-path');
-  await requireFolder(folders.incrementalArchives, '--incremental-snapshot-archive-path');
+export function scanLedger(folders: LedgerFolders): Inventory {
+  requireFolder(folders.ledger, '--ledger');
+  requireFolder(folders.snapshots, '--snapshots');
+  requireFolder(folders.fullArchives, '--full-snapshot-archive-path');
+  requireFolder(folders.incrementalArchives, '--incremental-snapshot-archive-path');
 
   const archives: SnapshotArchive[] = [];
   const ignored: IgnoredEntry[] = [];
@@ -62,18 +64,16 @@ export async function scanLedger(folders: LedgerFolders): Promise<Inventory> {
     roles.set(dir, set);
   }
 
-  await Promise.all(
-    [...roles].map(async ([root, accepted]) => {
-      for (const [dir, remote] of [[root, false], [path.join(root, 'remote'), true]] as const) {
-        const entries = await listFolder(dir, remote ? 'optional' : 'required');
-        if (entries === null) continue;
-        scannedArchiveFolders.push(dir);
-        await scanArchiveFolder({ dir, root, remote, accepted, entries, folders, archives, ignored });
-      }
-    }),
-  );
+  for (const [root, accepted] of roles) {
+    for (const [dir, remote] of [[root, false], [path.join(root, 'remote'), true]] as const) {
+      const entries = listFolder(dir, remote ? 'optional' : 'required');
+      if (entries === null) continue;
+      scannedArchiveFolders.push(dir);
+      scanArchiveFolder({ dir, root, remote, accepted, entries, folders, archives, ignored });
+    }
+  }
 
-  const { bankSnapshots, scannedBankFolders } = await scanBankSnapshots(folders, ignored);
+  const { bankSnapshots, scannedBankFolders } = scanBankSnapshots(folders, ignored);
 
   archives.sort(
     (a, b) => compareSlots(a.slot, b.slot) || compareSlots(a.baseSlot ?? 0n, b.baseSlot ?? 0n) || a.path.localeCompare(b.path),
@@ -94,52 +94,43 @@ interface ArchiveFolderScan {
   readonly ignored: IgnoredEntry[];
 }
 
-async function scanArchiveFolder(scan: ArchiveFolderScan): Promise<void> {
+function scanArchiveFolder(scan: ArchiveFolderScan): void {
   const { dir, root, remote, accepted, entries, folders, archives, ignored } = scan;
-  await Promise.all(
-    entries.map(async (entry) => {
-      const full = path.join(dir, entry.name);
-      if (!remote && isKnownLedgerEntry(entry.name)) return;
-      const verdict = parseArchiveName(entry.name);
-      if (!verdict.ok) {
-        ignored.push({ path: full, reason: verdict.reason ?? 'not a snapshot archive name' });
-        return;
-      }
-      const archive = verdict.archive;
-      if (!accepted.has(archive.kind)) {
-        const where = archive.kind === 'full' ? folders.fullArchives : folders.incrementalArchives;
-        ignored.push({
-          path: full,
-          reason: `${archive.kind} archive outside the ${archive.kind}-archive folder: Agave looks for it only in ${where}`,
-        });
-        return;
-      }
-      const size = await archiveSize(full, entry);
-      if (typeof size === 'string') {
-        ignored.push({ path: full, reason: size });
-        return;
-      }
-      archives.push({ ...archive, path: full, root, remote, size });
-    }),
-  );
-}
-
-/** The archive's size, or why it cannot be a candidate (a folder, a broken link). */
-async function archiveSize(file: string, entry: Dirent): Promise<number | string> {
-  try {
-    const info = entry.isSymbolicLink() ? await stat(file) : await lstat(file);
-    if (!info.isFile()) return 'has an archive name but is not a regular file';
-    return info.size;
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return entry.isSymbolicLink() ? 'broken symbolic link' : 'vanished while scanning';
-    throw error;
+  for (const entry of entries) {
+    const full = path.join(dir, entry.name);
+    if (!remote && isKnownLedgerEntry(entry.name)) continue;
+    const verdict = parseArchiveName(entry.name);
+    if (!verdict.ok) {
+      ignored.push({ path: full, reason: verdict.reason ?? 'not a snapshot archive name' });
+      continue;
+    }
+    const archive = verdict.archive;
+    if (!accepted.has(archive.kind)) {
+      const where = archive.kind === 'full' ? folders.fullArchives : folders.incrementalArchives;
+      ignored.push({
+        path: full,
+        reason: `${archive.kind} archive outside the ${archive.kind}-archive folder: Agave looks for it only in ${where}`,
+      });
+      continue;
+    }
+    const size = archiveSize(full, entry);
+    if (typeof size === 'string') {
+      ignored.push({ path: full, reason: size });
+      continue;
+    }
+    archives.push({ ...archive, path: full, root, remote, size });
   }
 }
 
-async function scanBankSnapshots(
-  folders: LedgerFolders,
-  ignored: IgnoredEntry[],
-): Promise<{ bankSnapshots: BankSnapshot[]; scannedBankFolders: string[] }> {
+/** The archive's size, or why it cannot be a candidate (a folder, a broken link). */
+function archiveSize(file: string, entry: Dirent): number | string {
+  const info = entry.isSymbolicLink() ? statSync(file, { throwIfNoEntry: false }) : lstatSync(file, { throwIfNoEntry: false });
+  if (info === undefined) return entry.isSymbolicLink() ? 'broken symbolic link' : 'vanished while scanning';
+  if (!info.isFile()) return 'has an archive name but is not a regular file';
+  return info.size;
+}
+
+function scanBankSnapshots(folders: LedgerFolders, ignored: IgnoredEntry[]): { bankSnapshots: BankSnapshot[]; scannedBankFolders: string[] } {
   // `snapshots/` is the current name; validators <= ~1.17 and ledger-tool < 3.0 used `snapshot/`.
   // Before Agave 2.0 a validator given --incremental-snapshot-archive-path kept them there
   // (agave PR #1631), so that folder is looked at too.
@@ -148,78 +139,71 @@ async function scanBankSnapshots(
   const bankSnapshots: BankSnapshot[] = [];
   const scannedBankFolders: string[] = [];
   for (const root of candidates) {
-    const entries = await listFolder(root, 'optional');
+    const entries = listFolder(root, 'optional');
     if (entries === null) continue;
     scannedBankFolders.push(root);
-    await Promise.all(
-      entries.map(async (entry) => {
-        const full = path.join(root, entry.name);
-        const slot = tryParseU64(entry.name);
-        if (slot === undefined || !entry.isDirectory()) {
-          ignored.push({
-            path: full,
-            reason: slot === undefined ? 'not a bank snapshot folder name (a slot number)' : 'named like a bank snapshot but is not a folder',
-          });
-          return;
-        }
-        const problems = await bankSnapshotProblems(full, entry.name);
-        bankSnapshots.push({ slot, path: full, root, complete: problems.length === 0, problems });
-      }),
-    );
+    for (const entry of entries) {
+      const full = path.join(root, entry.name);
+      const slot = tryParseU64(entry.name);
+      if (slot === undefined || !entry.isDirectory()) {
+        ignored.push({
+          path: full,
+          reason: slot === undefined ? 'not a bank snapshot folder name (a slot number)' : 'named like a bank snapshot but is not a folder',
+        });
+        continue;
+      }
+      const problems = bankSnapshotProblems(full, entry.name);
+      bankSnapshots.push({ slot, path: full, root, complete: problems.length === 0, problems });
+    }
   }
   bankSnapshots.sort((a, b) => compareSlots(a.slot, b.slot) || a.path.localeCompare(b.path));
   return { bankSnapshots, scannedBankFolders };
 }
 
 /** Agave's completeness test (snapshot_utils): `version` parses, `<slot>` and `status_cache` non-empty. */
-async function bankSnapshotProblems(dir: string, slotName: string): Promise<string[]> {
+function bankSnapshotProblems(dir: string, slotName: string): string[] {
   const problems: string[] = [];
-  const version = await readSmall(path.join(dir, 'version'), 16);
+  const version = readSmall(path.join(dir, 'version'), 16);
   if (version === null) problems.push('version file missing');
   else if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(version.trim())) problems.push('version file unreadable');
   for (const name of [slotName, 'status_cache']) {
-    const size = await fileSize(path.join(dir, name));
+    const size = fileSize(path.join(dir, name));
     if (size === null) {
-      const pre = name === slotName && (await fileSize(path.join(dir, `${slotName}.pre`))) !== null;
+      const pre = name === slotName && fileSize(path.join(dir, `${slotName}.pre`)) !== null;
       problems.push(pre ? `only ${slotName}.pre (a Solana 1.x pre-hash bank, not loadable)` : `${name} missing`);
     } else if (size === 0) problems.push(`${name} empty`);
   }
   return problems;
 }
 
-async function readSmall(file: string, limit: number): Promise<string | null> {
-  let handle;
+function readSmall(file: string, limit: number): string | null {
+  let fd: number | undefined;
   try {
-    handle = await open(file, 'r');
+    fd = openSync(file, 'r');
     const buffer = Buffer.alloc(limit);
-    const { bytesRead } = await handle.read(buffer, 0, limit, 0);
+    const bytesRead = readSync(fd, buffer, 0, limit, 0);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } catch (error) {
     if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) return null;
     throw error;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
-async function fileSize(file: string): Promise<number | null> {
-  try {
-    const info = await stat(file);
-    return info.isFile() ? info.size : null;
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return null;
-    throw error;
-  }
+function fileSize(file: string): number | null {
+  const info = statSync(file, { throwIfNoEntry: false });
+  return info?.isFile() ? info.size : null;
 }
 
 function isKnownLedgerEntry(name: string): boolean {
   return KNOWN_LEDGER_ENTRIES.has(name) || KNOWN_LEDGER_PATTERN.test(name);
 }
 
-async function requireFolder(dir: string, flag: string): Promise<void> {
+function requireFolder(dir: string, flag: string): void {
   let info;
   try {
-    info = await stat(dir);
+    info = statSync(dir);
   } catch (error) {
     if (isErrno(error, 'ENOENT')) {
       throw new UserError(`The folder ${dir} (${flag}) does not exist.`, {
@@ -238,9 +222,9 @@ async function requireFolder(dir: string, flag: string): Promise<void> {
   }
 }
 
-async function listFolder(dir: string, mode: 'required' | 'optional'): Promise<Dirent[] | null> {
+function listFolder(dir: string, mode: 'required' | 'optional'): Dirent[] | null {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    return readdirSync(dir, { withFileTypes: true });
   } catch (error) {
     if (mode === 'optional' && (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR'))) return null;
     if (isErrno(error, 'EACCES')) {

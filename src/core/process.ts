@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { ExternalError } from './errors.js';
 
 export interface CaptureOptions {
@@ -25,6 +24,9 @@ export interface CaptureResult {
  * cannot be started at all.
  */
 export async function capture(command: string, args: readonly string[], options: CaptureOptions): Promise<CaptureResult> {
+  // Loaded on first use: execa and its dependencies are most of the start-up cost of a
+  // command that never runs a child process (plan --blocks).
+  const { execa } = await import('execa');
   const result = await execa(command, args, {
     reject: false,
     timeout: options.timeoutMs,

@@ -30,7 +30,7 @@ describe('scanLedger', () => {
     await bankSnapshot(path.join(L, 'snapshots'), 160, { omit: ['status_cache'] });
     await touch(L, 'snapshots/tmp-bank-snapshot-170/version');
 
-    const inv = await scanLedger(resolveFolders({ ledger: L }, '/'));
+    const inv = scanLedger(resolveFolders({ ledger: L }, '/'));
     expect(inv.archives.map((a) => [a.kind, a.slot, a.remote])).toEqual([
       ['full', 50n, true],
       ['full', 100n, false],
@@ -63,7 +63,7 @@ describe('scanLedger', () => {
     await touch(I, incrementalName(100, 160));
     await touch(I, `remote/${incrementalName(100, 170)}`);
     await touch(I, fullName(90)); // misplaced
-    const inv = await scanLedger(resolveFolders({ ledger: L, fullSnapshotArchivePath: F, incrementalSnapshotArchivePath: I }, '/'));
+    const inv = scanLedger(resolveFolders({ ledger: L, fullSnapshotArchivePath: F, incrementalSnapshotArchivePath: I }, '/'));
     expect(inv.archives.map((a) => `${a.kind}@${a.slot}`)).toEqual(['full@100', 'incremental@160', 'incremental@170']);
     // Sorted by path: the misplaced incremental sits in full/, the misplaced full in inc/.
     expect(inv.ignored.map((i) => i.reason)).toEqual([
@@ -78,7 +78,7 @@ describe('scanLedger', () => {
     const I = path.join(root, 'inc');
     await bankSnapshot(path.join(L, 'snapshot'), 10);
     await bankSnapshot(path.join(I, 'snapshots'), 20);
-    const inv = await scanLedger(resolveFolders({ ledger: L, incrementalSnapshotArchivePath: I }, '/'));
+    const inv = scanLedger(resolveFolders({ ledger: L, incrementalSnapshotArchivePath: I }, '/'));
     expect(inv.bankSnapshots.map((b) => [b.slot, path.relative(root, b.root)])).toEqual([
       [10n, 'ledger/snapshot'],
       [20n, 'inc/snapshots'],
@@ -91,7 +91,7 @@ describe('scanLedger', () => {
     await writeFile(path.join(L, 'snapshots', '5', '5.pre'), 'pre');
     await bankSnapshot(path.join(L, 'snapshots'), 6);
     await writeFile(path.join(L, 'snapshots', '6', 'status_cache'), '');
-    const inv = await scanLedger(resolveFolders({ ledger: L }, '/'));
+    const inv = scanLedger(resolveFolders({ ledger: L }, '/'));
     expect(inv.bankSnapshots.map((b) => b.problems)).toEqual([
       ['version file missing', 'only 5.pre (a Solana 1.x pre-hash bank, not loadable)'],
       ['status_cache empty'],
@@ -104,7 +104,7 @@ describe('scanLedger', () => {
     await symlink(elsewhere, path.join(L, fullName(100)));
     await symlink('/nonexistent/file', path.join(L, fullName(200)));
     await mkdir(path.join(L, fullName(300)));
-    const inv = await scanLedger(resolveFolders({ ledger: L }, '/'));
+    const inv = scanLedger(resolveFolders({ ledger: L }, '/'));
     expect(inv.archives.map((a) => [a.slot, a.size])).toEqual([[100n, 1234]]);
     expect(inv.ignored.map((i) => i.reason).sort()).toEqual(['broken symbolic link', 'has an archive name but is not a regular file']);
   });
@@ -112,8 +112,8 @@ describe('scanLedger', () => {
   it('refuses a missing ledger, a file given as a folder, and a missing --snapshots folder', async () => {
     const root = await tempDir();
     await touch(root, 'file');
-    await expect(scanLedger(resolveFolders({ ledger: path.join(root, 'nope') }, '/'))).rejects.toThrow(/does not exist/);
-    await expect(scanLedger(resolveFolders({ ledger: path.join(root, 'file') }, '/'))).rejects.toThrow(/is not a folder/);
-    await expect(scanLedger(resolveFolders({ ledger: root, snapshots: path.join(root, 'snaps') }, '/'))).rejects.toThrow(UserError);
+    expect(() => scanLedger(resolveFolders({ ledger: path.join(root, 'nope') }, '/'))).toThrow(/does not exist/);
+    expect(() => scanLedger(resolveFolders({ ledger: path.join(root, 'file') }, '/'))).toThrow(/is not a folder/);
+    expect(() => scanLedger(resolveFolders({ ledger: root, snapshots: path.join(root, 'snaps') }, '/'))).toThrow(UserError);
   });
 });

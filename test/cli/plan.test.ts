@@ -34,6 +34,7 @@ async function restartLedger(config: Partial<FakeToolConfig> = {}, toolName = 'a
 }
 
 const X = '289624982';
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 
 describe('snapplan plan (in process)', () => {
   it('explains a reachable restart: base, moves, findings and the next commands', async () => {
@@ -46,7 +47,7 @@ describe('snapplan plan (in process)', () => {
     expect(run.stdout).toContain('bank-snapshot-at-or-after-target');
     expect(run.stdout).toContain(`agave-ledger-tool --ledger ${L} --snapshots ${L} --incremental-snapshot-archive-path ${L} create-snapshot ${X} ${L} --hard-fork ${X}`);
     expect(run.stdout).toContain('1 entry ignored as not snapshots');
-    expect(run.stdout).not.toMatch(/\x1b\[/); // no colour without a terminal
+    expect(run.stdout).not.toMatch(ANSI); // no colour without a terminal
   });
 
   it('prints one JSON document that matches the published schema, with absolute paths', async () => {
@@ -214,9 +215,9 @@ describe('bin/snapplan.js (child process)', () => {
     const { root, L, env } = await restartLedger();
     const plain = await runBin(['plan', '--ledger', L, '--slot', X], { cwd: root, env });
     expect(plain.exitCode).toBe(0);
-    expect(plain.stdout).not.toMatch(/\x1b\[/);
+    expect(plain.stdout).not.toMatch(ANSI);
     const forced = await runBin(['plan', '--ledger', L, '--slot', X], { cwd: root, env: { ...env, FORCE_COLOR: '1' } });
-    expect(forced.stdout).toMatch(/\x1b\[/);
+    expect(forced.stdout).toMatch(ANSI);
     const unreachable = await runBin(['plan', '--ledger', L, '--slot', '1', '--json'], { cwd: root, env });
     expect(unreachable.exitCode).toBe(3);
     const usage = await runBin(['plan'], { cwd: root, env });

@@ -40,6 +40,10 @@ describe('toJson', () => {
     const text = toJson({ slot: U64_MAX, list: [1n, null], nested: { ok: true, s: 'a"b' }, skip: undefined }, 0);
     expect(text).toBe('{"slot":18446744073709551615,"list":[1,null],"nested":{"ok":true,"s":"a\\"b"}}');
   });
+  it('never unwraps a real string that looks like its bigint mark', () => {
+    const tricky = { a: '\u0000u64:12', b: '\\u0000u64:12', c: 5n };
+    expect(JSON.parse(toJson(tricky))).toEqual({ a: '\u0000u64:12', b: '\\u0000u64:12', c: 5 });
+  });
   it('matches JSON.stringify for plain values when indented', () => {
     const value = { a: [1, 2, { b: 'c' }], d: {}, e: [], f: null };
     expect(toJson(value, 2)).toBe(JSON.stringify(value, null, 2));

@@ -1,0 +1,86 @@
+// Benchmark: `snapplan plan --json` on a generated ledger of 10,000 archives and 1,000 bank
+// snapshot folders, against bare `node -e ''` measured in the same run. Target: within 4× of
+// bare Node start-up; Ink and React never loaded. Prints a Markdown table; exit 1 on a miss.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import bs58 from 'bs58';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const BIN = path.join(ROOT, 'bin/snapplan.js');
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+
+export function makeLedger(dir, { fulls = 400, incrementalsPerFull = 24, banks = 1000 } = {}) {
+  const hash = (seed) => bs58.encode(createHash('sha256').update(seed).digest());
+  mkdirSync(path.join(dir, 'remote'), { recursive: true });
+  let count = 0;
+  for (let f = 0; f < fulls; f++) {
+    const base = 250_000_000 + f * 25_000;
+    const folder = f % 10 === 0 ? path.join(dir, 'remote') : dir;
+    writeFileSync(path.join(folder, `snapshot-${base}-${hash(`f${base}`)}.tar.zst`), '');
+    count++;
+    for (let i = 1; i <= incrementalsPerFull; i++) {
+      const slot = base + i * 100;
+      writeFileSync(path.join(dir, `incremental-snapshot-${base}-${slot}-${hash(`i${slot}`)}.tar.zst`), '');
+      count++;
+    }
+  }
+  for (let b = 0; b < banks; b++) {
+    const slot = 250_000_000 + b * 10_000;
+    const bank = path.join(dir, 'snapshots', String(slot));
+    mkdirSync(bank, { recursive: true });
+    writeFileSync(path.join(bank, 'version'), '1.2.0');
+    writeFileSync(path.join(bank, String(slot)), 'b');
+    writeFileSync(path.join(bank, 'status_cache'), 's');
+  }
+  return count;
+}
+
+function timeRuns(command, args, env) {
+  const times = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    if (result.status !== 0 && result.status !== 3) throw new Error(`${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+export function runPlanBench() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'snapplan-bench-plan-'));
+  try {
+    const archives = makeLedger(dir);
+    const X = String(250_000_000 + 200 * 25_000 + 1234);
+    const argv = [BIN, 'plan', '--ledger', dir, '--slot', X, '--blocks', `${Number(X) - 5000}..${Number(X) + 5000}`, '--json'];
+    const env = { ...process.env, PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin` };
+    // Warm the page cache and check the run once before timing.
+    execFileSync(process.execPath, argv, { env, stdio: 'ignore' });
+    const bare = timeRuns(process.execPath, ['-e', ''], env);
+    const plan = timeRuns(process.execPath, argv, env);
+
+    const trace = path.join(dir, 'loads.txt');
+    writeFileSync(trace, '');
+    spawnSync(process.execPath, ['--import', path.join(ROOT, 'bench/trace-loads.mjs'), ...argv], { env: { ...env, SNAPPLAN_TRACE_LOADS: trace }, stdio: 'ignore' });
+    const loaded = readFileSync(trace, 'utf8').split('\n').filter(Boolean);
+    const uiLoaded = loaded.filter((url) => /\/node_modules\/(ink|react|react-reconciler)\//.test(url));
+    return { archives, banks: 1000, runs: RUNS, bareMs: bare, planMs: plan, ratio: plan / bare, modules: loaded.length, uiLoaded };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = runPlanBench();
+  console.log('## plan: 10,000 archives + 1,000 bank snapshots\n');
+  console.log('| measure | median of ' + r.runs + ' runs |');
+  console.log('|---|---|');
+  console.log(`| bare \`node -e ''\` | ${r.bareMs.toFixed(1)} ms |`);
+  console.log(`| \`snapplan plan --json\` (${r.archives} archives, ${r.banks} bank snapshots) | ${r.planMs.toFixed(1)} ms |`);
+  console.log(`| ratio (target ≤ 4.0×) | **${r.ratio.toFixed(2)}×** |`);
+  console.log(`| modules loaded | ${r.modules}; Ink/React: ${r.uiLoaded.length === 0 ? 'none' : r.uiLoaded.join(', ')} |`);
+  if (r.ratio > 4 || r.uiLoaded.length > 0) process.exitCode = 1;
+}
