@@ -1,5 +1,5 @@
-import bs58 from 'bs58';
 import { tryParseU64, type Slot } from '../core/slot.js';
+import { base58ByteLength } from './base58.js';
 
 /** Archive formats Agave has written. Only zst and lz4 load in Agave >= 3.0. */
 export type ArchiveFormat = 'tar.zst' | 'tar.lz4' | 'tar' | 'tar.gz' | 'tar.bz2';
@@ -95,11 +95,7 @@ export function parseArchiveName(name: string): NameVerdict {
 export function isHash(text: string): boolean {
   // 32 bytes are 32..44 base58 characters; checking the length first avoids decoding junk.
   if (text.length < 32 || text.length > 44) return false;
-  try {
-    return bs58.decode(text).length === 32;
-  } catch {
-    return false;
-  }
+  return base58ByteLength(text) === 32;
 }
 
 /** Agave's own builders: `snapshot-{slot}-{hash}.{ext}` and `incremental-snapshot-{base}-{slot}-{hash}.{ext}`. */

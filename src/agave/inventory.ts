@@ -19,8 +19,11 @@ export interface SnapshotArchive extends ParsedArchiveName {
   readonly root: string;
   /** True when it sits in `<root>/remote/` (downloaded at bootstrap). */
   readonly remote: boolean;
-  /** Size in bytes (of the link target for a symlink). */
-  readonly size: number;
+  /**
+   * Size in bytes (of the link target for a symlink), or null when not measured: the scan
+   * reads names only, and sizes are taken for the archives a plan uses or moves.
+   */
+  readonly size: number | null;
 }
 
 export interface BankSnapshot {

@@ -10,7 +10,7 @@ import { locateLedgerTool } from './ledger-tool/locate.js';
 import { loadsLegacyArchives } from './ledger-tool/version.js';
 import type { Plan } from './plan-model.js';
 import { chooseBase, planRestartSnapshot } from './planner.js';
-import { resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
+import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
 export interface PlanServiceOptions {
   readonly folders: FolderOptions;
@@ -42,7 +42,7 @@ export interface PlanOutcome {
  */
 export async function preparePlan(options: PlanServiceOptions, environment: PlanEnvironment): Promise<PlanOutcome> {
   const folders = resolveFolders(options.folders, environment.cwd);
-  const inventory = scanLedger(folders);
+  const scanned = scanLedger(folders);
 
   const { tool, info } = await findLedgerTool(options, environment);
   const version = info?.version ?? null;
@@ -50,8 +50,14 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
   // The base decides which chain a native source walks; compute it with the same
   // visibility rule the planner applies.
   const legacyLoads = loadsLegacyArchives(version);
-  const base = chooseBase(inventory.archives.filter((a) => !a.legacy || legacyLoads !== false), options.target);
+  const base = chooseBase(scanned.archives.filter((a) => !a.legacy || legacyLoads !== false), options.target);
   const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
+  // Sizes matter for the archives the plan uses or moves (reports, free-space checks).
+  const X = options.target;
+  const inventory = measureArchives(
+    scanned,
+    (a) => a === base?.full || a === base?.incremental || a.slot >= X || (a.baseSlot !== undefined && a.baseSlot > X),
+  );
 
   let source: BlockstoreSource;
   if (options.blocks) source = new ManualBlockstoreSource(options.blocks);

@@ -107,7 +107,8 @@ function judgeBlocks(report: BlockstoreReport, baseSlot: Slot | null, X: Slot): 
 
 function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchive[], X: Slot, dir: string): QuarantineItem[] {
   const items: QuarantineItem[] = [];
-  const destination = (p: string) => path.join(dir, path.relative(path.parse(p).root, p));
+  // Scanned paths are absolute and normalised, so appending one to the folder mirrors it.
+  const destination = (p: string) => dir + p;
   for (const a of visible) {
     let reason: string | null = null;
     if (a.kind === 'incremental' && a.baseSlot !== undefined && a.baseSlot > X) {

@@ -1,4 +1,4 @@
-import { closeSync, lstatSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
@@ -118,16 +118,36 @@ function scanArchiveFolder(scan: ArchiveFolderScan): void {
       ignored.push({ path: full, reason: size });
       continue;
     }
-    archives.push({ ...archive, path: full, root, remote, size });
+    archives.push({
+      kind: archive.kind, slot: archive.slot, baseSlot: archive.baseSlot, hash: archive.hash,
+      format: archive.format, legacy: archive.legacy, path: full, root, remote, size,
+    });
   }
 }
 
-/** The archive's size, or why it cannot be a candidate (a folder, a broken link). */
-function archiveSize(file: string, entry: Dirent): number | string {
-  const info = entry.isSymbolicLink() ? statSync(file, { throwIfNoEntry: false }) : lstatSync(file, { throwIfNoEntry: false });
+/**
+ * Whether the entry can be an archive: a regular file, or a link to one. Regular files are
+ * not stat'ed (the directory entry says enough; sizes come later, for the few that matter),
+ * links are, since a broken link is not a candidate. Returns the size if it was learned.
+ */
+function archiveSize(file: string, entry: Dirent): number | null | string {
+  if (entry.isFile()) return null;
+  if (entry.isDirectory()) return 'has an archive name but is not a regular file';
+  // A link, or a file system that does not report entry types (DT_UNKNOWN).
+  const info = statSync(file, { throwIfNoEntry: false });
   if (info === undefined) return entry.isSymbolicLink() ? 'broken symbolic link' : 'vanished while scanning';
   if (!info.isFile()) return 'has an archive name but is not a regular file';
   return info.size;
+}
+
+/** Fills in the size of every archive `wanted` selects (a missing file keeps null). */
+export function measureArchives(inventory: Inventory, wanted: (archive: SnapshotArchive) => boolean): Inventory {
+  const archives = inventory.archives.map((a) => {
+    if (a.size !== null || !wanted(a)) return a;
+    const info = statSync(a.path, { throwIfNoEntry: false });
+    return info ? { ...a, size: info.size } : a;
+  });
+  return { ...inventory, archives };
 }
 
 function scanBankSnapshots(folders: LedgerFolders, ignored: IgnoredEntry[]): { bankSnapshots: BankSnapshot[]; scannedBankFolders: string[] } {

@@ -40,7 +40,7 @@ export function renderPlanText(
   const rows: string[][] = [];
   if (plan.base) {
     for (const a of [plan.base.full, plan.base.incremental]) {
-      if (a) rows.push([c.green('base'), a.kind, String(a.slot), show(a.path), formatBytes(a.size)]);
+      if (a) rows.push([c.green('base'), a.kind, String(a.slot), show(a.path), a.size === null ? '' : formatBytes(a.size)]);
     }
   }
   for (const q of plan.quarantine.slice(0, maxRows)) {

@@ -1,4 +1,6 @@
-import semver from 'semver';
+// Subpath imports: semver's index pulls in ranges and every helper (~20 ms at start-up).
+import semverMajor from 'semver/functions/major.js';
+import semverValid from 'semver/functions/valid.js';
 
 export interface ParsedToolVersion {
   readonly name: string;
@@ -17,7 +19,7 @@ export function parseToolVersion(text: string): ParsedToolVersion | null {
   const line = text.split('\n').find((l) => l.trim().length > 0)?.trim() ?? '';
   const match = VERSION_LINE.exec(line);
   if (!match?.[1] || !match[2]) return null;
-  const version = semver.valid(match[2]);
+  const version = semverValid(match[2]);
   if (version === null) return null;
   return { name: match[1], version, commit: match[3] ?? null, client: match[5] ?? null };
 }
@@ -34,11 +36,11 @@ export type FlagEra = 'v1' | 'v2' | 'v3';
 
 export function flagEraOf(version: string | null): FlagEra | null {
   if (version === null) return null;
-  const major = semver.major(version);
+  const major = semverMajor(version);
   return major < 2 ? 'v1' : major < 3 ? 'v2' : 'v3';
 }
 
 /** Agave 3.0 removed loading of tar, tar.gz and tar.bz2 archives (agave PR #6541). */
 export function loadsLegacyArchives(version: string | null): boolean | null {
-  return version === null ? null : semver.major(version) < 3;
+  return version === null ? null : semverMajor(version) < 3;
 }

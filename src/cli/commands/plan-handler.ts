@@ -1,11 +1,9 @@
-import { Chalk } from 'chalk';
 import { preparePlan } from '../../agave/plan-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
 import { UserError } from '../../core/errors.js';
 import { toJson } from '../../output/json.js';
 import { planDocument } from '../../output/plan-json.js';
-import { renderPlanText } from '../../output/plan-text.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { PlanArgs } from './plan.js';
 
@@ -38,6 +36,8 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
   if (args.json) {
     ctx.stdout.write(toJson(planDocument(plan, inventory, blockstore, ledgerTool)) + '\n');
   } else {
+    // Text-only dependencies load only for text output; scripts using --json skip them.
+    const [{ Chalk }, { renderPlanText }] = await Promise.all([import('chalk'), import('../../output/plan-text.js')]);
     const chalk = new Chalk({ level: colorLevel(ctx) });
     const width = Number(ctx.env['COLUMNS']) || 80;
     ctx.stdout.write(renderPlanText(plan, inventory, blockstore, ledgerTool, { chalk, showIgnored: args.showIgnored, width }));
