@@ -1,0 +1,193 @@
+import { decodeBlock, decodeIndexBlock } from './block.js';
+import type { BlockHandle } from './block.js';
+import { ByteReader } from './byte-reader.js';
+import { decompressBlock } from './compression.js';
+import { corrupt, unsupported } from './errors.js';
+import { isPointType, trailerSequence, trailerType, ValueType } from './internal-key.js';
+import type { RandomAccessFile } from './random-access-file.js';
+import type { RangeTombstone } from './range-tombstones.js';
+import { readFooter } from './sst-footer.js';
+import type { Footer } from './sst-footer.js';
+
+/**
+ * One block-based SST (table/block_based/block_based_table_reader.cc). Opening reads the
+ * footer, the metaindex, the properties, the index block and the range-deletion block; data
+ * blocks are read one at a time when a scan reaches them, so a question reads only the blocks it
+ * needs. Block checksums are not verified (RocksDB's readers may skip them too); every decode
+ * is bounds-checked instead.
+ */
+const BYTEWISE = 'leveldb.BytewiseComparator';
+const PROP_INDEX_KEY_IS_USER_KEY = 'rocksdb.index.key.is.user.key';
+const PROP_INDEX_VALUE_DELTA = 'rocksdb.index.value.is.delta.encoded';
+const PROP_INDEX_TYPE = 'rocksdb.block.based.table.index.type';
+const PROP_COMPARATOR = 'rocksdb.comparator';
+const PROP_EXTERNAL_SST_VERSION = 'rocksdb.external_sst_file.version';
+const META_PROPERTIES = 'rocksdb.properties';
+const META_INDEX = 'rocksdb.index';
+const META_RANGE_DEL = 'rocksdb.range_del';
+const META_COMPRESSION_DICT = 'rocksdb.compression_dict';
+/** Index types (table.h BlockBasedTableOptions::IndexType). */
+const INDEX_BINARY_SEARCH = 0;
+const INDEX_HASH_SEARCH = 1;
+const INDEX_TWO_LEVEL = 2;
+const INDEX_BINARY_SEARCH_WITH_FIRST_KEY = 3;
+
+/** A data block split into parallel arrays, user keys ascending (then sequence descending). */
+export interface DataBlock {
+  readonly userKeys: Buffer[];
+  readonly seqs: number[];
+  readonly types: number[];
+  readonly values: Buffer[];
+}
+
+export interface ReadCounters {
+  blocksRead: number;
+  bytesRead: number;
+}
+
+export class SstTable {
+  readonly footer: Footer;
+  readonly properties: Map<string, Buffer>;
+  /** User-key part of each index entry: every key of block i is <= indexUserKeys[i]. */
+  readonly indexUserKeys: Buffer[];
+  readonly blockHandles: BlockHandle[];
+  readonly rangeTombstones: RangeTombstone[];
+  private readonly hasDictionary: boolean;
+  private cachedIndex = -1;
+  private cached: DataBlock | null = null;
+
+  constructor(
+    readonly file: RandomAccessFile,
+    private readonly counters: ReadCounters,
+  ) {
+    this.footer = readFooter(file);
+    const meta = new Map<string, BlockHandle>();
+    const metaindex = decodeBlock(this.readBlock(this.footer.metaindex), file.name);
+    metaindex.keys.forEach((k, i) => {
+      const v = metaindex.values[i] as Buffer;
+      const r = new ByteReader(v, 0, v.length, file.name);
+      meta.set(k.toString('latin1'), { offset: r.varint64('meta handle'), size: r.varint64('meta handle') });
+    });
+    this.hasDictionary = meta.has(META_COMPRESSION_DICT);
+
+    this.properties = new Map();
+    const propsHandle = meta.get(META_PROPERTIES);
+    if (propsHandle !== undefined) {
+      const props = decodeBlock(this.readBlock(propsHandle), file.name);
+      props.keys.forEach((k, i) => this.properties.set(k.toString('latin1'), props.values[i] as Buffer));
+    }
+    const comparator = this.properties.get(PROP_COMPARATOR)?.toString('latin1');
+    if (comparator !== undefined && comparator !== BYTEWISE) throw unsupported(`tables ordered by comparator "${comparator}"`, file.name);
+    if (this.properties.has(PROP_EXTERNAL_SST_VERSION)) throw unsupported('ingested external SST files (global sequence numbers)', file.name);
+
+    const indexType = this.propertyFixed32(PROP_INDEX_TYPE) ?? INDEX_BINARY_SEARCH;
+    if (indexType === INDEX_TWO_LEVEL) throw unsupported('partitioned (two-level) indexes', file.name);
+    if (indexType !== INDEX_BINARY_SEARCH && indexType !== INDEX_HASH_SEARCH && indexType !== INDEX_BINARY_SEARCH_WITH_FIRST_KEY) {
+      throw unsupported(`index type ${indexType}`, file.name);
+    }
+    const indexHandle = this.footer.index ?? meta.get(META_INDEX);
+    if (indexHandle === undefined) throw corrupt('no index block', file.name);
+    const keyIsUserKey = this.propertyVarint(PROP_INDEX_KEY_IS_USER_KEY) === 1;
+    const deltaEncoded = this.propertyVarint(PROP_INDEX_VALUE_DELTA) === 1;
+    const index = decodeIndexBlock(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY);
+    this.indexUserKeys = keyIsUserKey ? index.keys : index.keys.map((k) => internalUserKey(k, file.name));
+    this.blockHandles = index.handles;
+
+    this.rangeTombstones = [];
+    const rangeDel = meta.get(META_RANGE_DEL);
+    if (rangeDel !== undefined) {
+      const block = decodeBlock(this.readBlock(rangeDel), file.name);
+      block.keys.forEach((k, i) => {
+        if (k.length < 8) throw corrupt('range tombstone key shorter than 8 bytes', file.name);
+        const o = k.length - 8;
+        if (trailerType(k, o) !== ValueType.RangeDeletion) throw corrupt(`range-deletion block entry of type ${trailerType(k, o)}`, file.name);
+        this.rangeTombstones.push({ start: k.subarray(0, o), end: block.values[i] as Buffer, seq: trailerSequence(k, o, file.name) });
+      });
+    }
+  }
+
+  get blockCount(): number {
+    return this.blockHandles.length;
+  }
+
+  private propertyVarint(name: string): number | undefined {
+    const v = this.properties.get(name);
+    if (v === undefined) return undefined;
+    return new ByteReader(v, 0, v.length, this.file.name).varint64(name);
+  }
+
+  private propertyFixed32(name: string): number | undefined {
+    const v = this.properties.get(name);
+    if (v === undefined) return undefined;
+    if (v.length !== 4) throw corrupt(`property ${name} of ${v.length} bytes`, this.file.name);
+    return v.readUInt32LE(0);
+  }
+
+  /** Reads a block and its 5-byte trailer (compression type, checksum), and decompresses it. */
+  readBlock(handle: BlockHandle): Buffer {
+    if (handle.offset + handle.size + 5 > this.file.size) throw corrupt(`block handle (${handle.offset}, ${handle.size}) past the end`, this.file.name);
+    const raw = this.file.read(handle.offset, handle.size + 5);
+    this.counters.blocksRead++;
+    this.counters.bytesRead += raw.length;
+    const type = raw[handle.size] as number;
+    return decompressBlock(type, raw.subarray(0, handle.size), this.file.name, this.hasDictionary);
+  }
+
+  /** Data block `i`, decoded (the last one is kept: scans touch each block once). */
+  dataBlock(i: number): DataBlock {
+    if (i === this.cachedIndex && this.cached !== null) return this.cached;
+    const handle = this.blockHandles[i];
+    if (handle === undefined) throw corrupt(`data block ${i} out of range`, this.file.name);
+    const raw = decodeBlock(this.readBlock(handle), this.file.name);
+    const n = raw.keys.length;
+    const block: DataBlock = { userKeys: new Array<Buffer>(n), seqs: new Array<number>(n), types: new Array<number>(n), values: raw.values };
+    for (let j = 0; j < n; j++) {
+      const k = raw.keys[j] as Buffer;
+      if (k.length < 8) throw corrupt('internal key shorter than 8 bytes', this.file.name);
+      const o = k.length - 8;
+      const type = trailerType(k, o);
+      if (!isPointType(type)) throw unsupported(`entries of value type 0x${type.toString(16)} in a data block`, this.file.name);
+      block.userKeys[j] = k.subarray(0, o);
+      block.seqs[j] = trailerSequence(k, o, this.file.name);
+      block.types[j] = type;
+    }
+    this.cachedIndex = i;
+    this.cached = block;
+    return block;
+  }
+
+  /** First block whose last key may be >= userKey (blockCount if none). */
+  firstBlockAtOrAfter(userKey: Buffer): number {
+    const keys = this.indexUserKeys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(keys[mid] as Buffer, userKey) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** First block whose separator is > userKey (blockCount if none). */
+  firstBlockAfter(userKey: Buffer): number {
+    const keys = this.indexUserKeys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(keys[mid] as Buffer, userKey) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
+function internalUserKey(k: Buffer, file: string): Buffer {
+  if (k.length < 8) throw corrupt('index key shorter than 8 bytes (expected an internal key)', file);
+  return k.subarray(0, k.length - 8);
+}
