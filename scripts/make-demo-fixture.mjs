@@ -2,11 +2,17 @@
 // Regenerates fixtures/demo/: a testnet-restart ledger as a validator leaves it when it ran
 // past the restart slot (the Aug 2024 testnet restart at slot 289624982). Archives are small
 // stand-in files with real names; hashes are base58 of 32 deterministic bytes.
-// Usage: node scripts/make-demo-fixture.mjs
+// The blockstore (rocksdb/) is a real RocksDB written by Debian's `ldb` (rocksdb-tools):
+// slots 289624000..289625410 with Agave's column families, every 13th slot skipped by its
+// leader, roots up to 289625380. The stand-in ledger tool's `bounds` answer is derived from
+// the same data, so both sources agree.
+// Usage: node scripts/make-demo-fixture.mjs      (needs: apt-get install -y rocksdb-tools)
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import bs58 from 'bs58';
+import { encodeSlotMeta, slotKey } from './fixtures/blockstore-scenario.mjs';
 
 const root = path.resolve(import.meta.dirname, '../fixtures/demo');
 const ledger = path.join(root, 'ledger');
@@ -36,7 +42,35 @@ file(`remote/${full(289500000)}.tmp`, ''); // an interrupted download
 bank(289624900);
 bank(289625100); // newer than X: the restarted validator would fast-boot from it
 file('genesis.bin', 'stand-in genesis\n');
-file('rocksdb/README', 'The stand-in agave-ledger-tool answers `bounds` from ../bin/ledger-tool.json.\n');
+
+// The blockstore: a chain of full slots, skipping every 13th slot (no SlotMeta at all).
+const FIRST = 289624000;
+const LAST = 289625410;
+const LAST_ROOT = 289625380;
+const slots = [];
+for (let s = FIRST; s <= LAST; s++) if (s % 13 !== 0) slots.push(s);
+const hex = (buffer) => `0x${buffer.toString('hex')}`;
+const meta = slots.map((slot, i) => {
+  const parent = i === 0 ? slot - 1 : slots[i - 1];
+  const value = encodeSlotMeta({
+    slot: BigInt(slot), consumed: 64n, received: 64n, firstShredTimestamp: 1_723_000_000_000n + BigInt(slot - FIRST) * 400n,
+    lastIndex: 63n, parentSlot: BigInt(parent), nextSlots: i + 1 < slots.length ? [BigInt(slots[i + 1])] : [],
+    connectedFlags: 1, completedDataIndexes: [31, 63],
+  });
+  return `${hex(slotKey(slot))} ==> ${hex(value)}`;
+});
+const roots = slots.filter((s) => s <= LAST_ROOT).map((s) => `${hex(slotKey(s))} ==> 0x01`);
+const db = path.join(ledger, 'rocksdb');
+const ldb = (args, input) => execFileSync('ldb', [`--db=${db}`, ...args], { input, stdio: ['pipe', 'ignore', 'inherit'] });
+ldb(['--create_if_missing', '--key_hex', '--value_hex', 'put', '0x00', '0x00']);
+for (const cf of ['meta', 'dead_slots', 'duplicate_slots', 'erasure_meta', 'orphans', 'bank_hashes', 'root', 'index', 'data_shred', 'code_shred', 'transaction_status', 'address_signatures', 'transaction_memos', 'rewards', 'blocktime', 'perf_samples', 'block_height', 'optimistic_slots', 'merkle_root_meta']) {
+  ldb(['create_column_family', cf]);
+}
+ldb(['--column_family=meta', '--key_hex', '--value_hex', 'load'], meta.join('\n') + '\n');
+ldb(['--column_family=root', '--key_hex', '--value_hex', 'load'], roots.join('\n') + '\n');
+// Keep the folder small: no info logs, only the newest OPTIONS file.
+const options = readdirSync(db).filter((n) => n.startsWith('OPTIONS-')).sort().slice(0, -1);
+for (const name of readdirSync(db)) if (name === 'LOG' || name.startsWith('LOG.old') || options.includes(name)) rmSync(path.join(db, name));
 
 writeFileSync(
   path.join(root, 'bin/ledger-tool.json'),
@@ -44,8 +78,8 @@ writeFileSync(
     {
       version: 'agave-ledger-tool 2.0.21 (src:8ba8e1cb; feat:607245837, client:Agave)',
       bounds: {
-        slots: { total: 34912, first: 289590120, last: 289625410 },
-        roots: { total: 34870, first: 289590120, last: 289625380, numAfterLastRoot: 30 },
+        slots: { total: slots.length, first: slots[0], last: slots.at(-1) },
+        roots: { total: roots.length, first: slots[0], last: LAST_ROOT, numAfterLastRoot: slots.filter((s) => s > LAST_ROOT).length },
       },
     },
     null,

@@ -4,6 +4,7 @@ import type { Slot, SlotRange } from '../core/slot.js';
 import type { BlockstoreReport, BlockstoreSource, LedgerToolInfo } from './blockstore/blockstore-source.js';
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
+import { NativeBlockstoreSource } from './blockstore/native-source.js';
 import type { Inventory } from './inventory.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
@@ -12,11 +13,15 @@ import type { Plan } from './plan-model.js';
 import { chooseBase, planRestartSnapshot } from './planner.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
+/** `--bounds-from`: who answers for the blockstore when `--blocks` is not given. */
+export type BoundsFrom = 'native' | 'ledger-tool';
+
 export interface PlanServiceOptions {
   readonly folders: FolderOptions;
   readonly target: Slot;
-  /** `--blocks`: the operator's own range; no ledger-tool run for bounds. */
+  /** `--blocks`: the operator's own range; no blockstore read at all. */
   readonly blocks?: SlotRange | undefined;
+  readonly boundsFrom: BoundsFrom;
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
@@ -61,8 +66,9 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
 
   let source: BlockstoreSource;
   if (options.blocks) source = new ManualBlockstoreSource(options.blocks);
+  else if (options.boundsFrom === 'native') source = new NativeBlockstoreSource();
   else if (tool && info) source = new LedgerToolBlockstoreSource(tool, info);
-  else throw new BugError('findLedgerTool returned no tool although --blocks is absent.');
+  else throw new BugError('findLedgerTool returned no tool although bounds come from ledger-tool.');
 
   const blockstore = await source.read({
     ledger: folders.ledger,
@@ -82,8 +88,9 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
 }
 
 /**
- * Without --blocks the tool is required (it answers `bounds`). With --blocks it is optional:
- * its version only picks the folder flags, so a missing or broken tool is not an error then.
+ * When the tool answers `bounds` it is required. Otherwise (native reader, --blocks) it is
+ * optional: its version only picks the folder flags of the printed command, so a missing or
+ * broken tool is not an error then, unless the operator named it with --ledger-tool.
  */
 async function findLedgerTool(
   options: PlanServiceOptions,
@@ -93,7 +100,8 @@ async function findLedgerTool(
   const make = (toolPath: string) =>
     new LedgerTool({ path: toolPath, timeoutMs: options.ledgerToolTimeoutMs, env: environment.env, signal: environment.signal });
 
-  if (!options.blocks || options.ledgerTool !== undefined) {
+  const toolAnswersBounds = !options.blocks && options.boundsFrom === 'ledger-tool';
+  if (toolAnswersBounds || options.ledgerTool !== undefined) {
     const tool = make(await locate());
     return { tool, info: await tool.info() };
   }

@@ -99,9 +99,11 @@ function judgeBlocks(report: BlockstoreReport, baseSlot: Slot | null, X: Slot): 
   const available = report.slots ? { first: report.slots.first, last: report.slots.last } : null;
   if (baseSlot === null) return { needed: null, available, missing: [], source: report.source, chain: report.chain };
   const needed = { first: baseSlot + 1n, last: X };
-  // A source that walked the parent chain knows about holes inside the range too.
+  const outsideRange = subtractRange(needed, available);
+  // When the range already lacks blocks, its edges say exactly which; otherwise a source that
+  // walked the parent chain knows about holes and unfinished slots inside the range too.
   const chainFits = report.chain && report.chain.base === baseSlot && report.chain.target === X;
-  const missing = chainFits && report.chain ? [...report.chain.missing] : subtractRange(needed, available);
+  const missing = outsideRange.length === 0 && chainFits && report.chain ? [...report.chain.missing] : outsideRange;
   return { needed, available, missing, source: report.source, chain: report.chain };
 }
 
@@ -200,7 +202,8 @@ function blockFindings(blocks: BlocksVerdict, baseSlot: Slot | null, X: Slot): F
   const { available, chain } = blocks;
   let why: string;
   let remedy = '';
-  if (chain?.firstProblem && chain.base === baseSlot && chain.target === X) {
+  const rangeCovers = available !== null && available.first <= blocks.needed.first && available.last >= X;
+  if (rangeCovers && chain?.firstProblem && chain.base === baseSlot && chain.target === X) {
     const p = chain.firstProblem;
     why = `walking parents down from ${X}, slot ${p.slot} is ${p.problem === 'incomplete' ? 'not full' : p.problem === 'missing' ? 'missing' : p.problem === 'no-parent' ? 'without a known parent' : `below the base without passing it`}`;
     remedy = `Copy the missing or incomplete slots from another validator's blockstore, or get a snapshot at a slot on the chain at or above ${p.slot} from a trusted operator.`;

@@ -136,6 +136,26 @@ describe('cause 2: blocks missing in (S, X]', () => {
     expect(plan.findings.find((f) => f.code === 'blocks-missing')?.message).toMatch(/slot 297 is not full/);
     expect(plan.reachable).toBe(false);
   });
+
+  it('prefers the range\'s exact edges when the range itself lacks blocks, even with a chain walk', () => {
+    const report: BlockstoreReport = {
+      ...blocks(100n, 280n),
+      source: 'native',
+      chain: { base: 250n, target: 300n, complete: false, chain: [], firstProblem: { slot: 300n, problem: 'missing' }, missing: [{ first: 300n, last: 300n }] },
+    };
+    const plan = planRestartSnapshot(inv, report, request(300n));
+    expect(plan.blocks.missing).toEqual([{ first: 281n, last: 300n }]);
+    expect(plan.findings.find((f) => f.code === 'blocks-missing')?.message).toMatch(/ends at 280/);
+  });
+
+  it('ignores a chain walked for another base or target', () => {
+    const report: BlockstoreReport = {
+      ...blocks(100n, 500n),
+      source: 'native',
+      chain: { base: 200n, target: 300n, complete: false, chain: [], firstProblem: { slot: 297n, problem: 'incomplete' }, missing: [{ first: 297n, last: 297n }] },
+    };
+    expect(planRestartSnapshot(inv, report, request(300n)).blocks.missing).toEqual([]);
+  });
 });
 
 describe('cause 3 and the quarantine list', () => {

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -11,10 +11,14 @@ import { tempDir } from '../support/temp-dir.js';
 const SCHEMA = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../src/output/plan.schema.json'), 'utf8'));
 const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(SCHEMA);
 
+// The demo's real RocksDB blockstore (written by ldb: scripts/make-demo-fixture.mjs) and what
+// `agave-ledger-tool bounds` reports for it, so both sources describe the same ledger.
+const DEMO_ROCKSDB = path.resolve(import.meta.dirname, '../../fixtures/demo/ledger/rocksdb');
 const BOUNDS: FakeToolConfig['bounds'] = {
-  slots: { total: 34912, first: 289590120, last: 289625410 },
-  roots: { total: 34870, first: 289590120, last: 289625380, numAfterLastRoot: 30 },
+  slots: { total: 1303, first: 289624000, last: 289625410 },
+  roots: { total: 1275, first: 289624000, last: 289625380, numAfterLastRoot: 28 },
 };
+const TOOL = ['--bounds-from', 'ledger-tool'];
 
 /** A testnet-restart ledger where the validator ran past X (cause 3) and a tool on PATH. */
 async function restartLedger(config: Partial<FakeToolConfig> = {}, toolName = 'agave-ledger-tool') {
@@ -26,7 +30,7 @@ async function restartLedger(config: Partial<FakeToolConfig> = {}, toolName = 'a
   await touch(L, incrementalName(289625000, 289625100));
   await touch(L, `remote/${fullName(289550000)}`);
   await touch(L, 'tmp-snapshot-archive-289625300.tar.zst');
-  await touch(L, 'rocksdb/CURRENT');
+  await cp(DEMO_ROCKSDB, path.join(L, 'rocksdb'), { recursive: true });
   await bankSnapshot(path.join(L, 'snapshots'), 289625100);
   const bin = await installFakeLedgerTool(root, { version: VERSIONS.agave2, bounds: BOUNDS, ...config }, toolName);
   const env = { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
@@ -39,7 +43,7 @@ const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 describe('snapplan plan (in process)', () => {
   it('explains a reachable restart: base, moves, findings and the next commands', async () => {
     const { root, L, env } = await restartLedger();
-    const run = await runMain(['plan', '--ledger', L, '--slot', X], { cwd: root, env });
+    const run = await runMain(['plan', '--ledger', L, '--slot', X, ...TOOL], { cwd: root, env });
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('✔ Reachable once 3 items are moved aside');
@@ -52,7 +56,7 @@ describe('snapplan plan (in process)', () => {
 
   it('prints one JSON document that matches the published schema, with absolute paths', async () => {
     const { root, L, env } = await restartLedger();
-    const run = await runMain(['plan', '--ledger', 'ledger', '--slot', X, '--json'], { cwd: root, env });
+    const run = await runMain(['plan', '--ledger', 'ledger', '--slot', X, '--json', ...TOOL], { cwd: root, env });
     expect(run.exitCode).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
@@ -62,7 +66,7 @@ describe('snapplan plan (in process)', () => {
       reachable: true,
       baseSlot: 289624900,
       base: { full: { kind: 'full', slot: 289600000, format: 'tar.zst', path: path.join(L, fullName(289600000)) }, incremental: { baseSlot: 289600000, slot: 289624900 } },
-      blocks: { needed: { first: 289624901, last: 289624982 }, available: { first: 289590120, last: 289625410 }, missing: [], source: 'ledger-tool' },
+      blocks: { needed: { first: 289624901, last: 289624982 }, available: { first: 289624000, last: 289625410 }, missing: [], source: 'ledger-tool' },
       ledgerTool: { version: '2.1.13', flagEra: 'v2' },
     });
     expect(doc.quarantine.map((q: { kind: string; slot: number }) => `${q.kind}@${q.slot}`)).toEqual(['full@289625000', 'incremental@289625100', 'bank-snapshot@289625100']);
@@ -80,10 +84,10 @@ describe('snapplan plan (in process)', () => {
 
   it('exits 3 when X is not reachable, naming the cause', async () => {
     const { root, L, env } = await restartLedger();
-    const early = await runMain(['plan', '--ledger', L, '--slot', '289500000', '--json'], { cwd: root, env });
+    const early = await runMain(['plan', '--ledger', L, '--slot', '289500000', '--json', ...TOOL], { cwd: root, env });
     expect(early.exitCode).toBe(3);
     expect(JSON.parse(early.stdout).findings[0].code).toBe('no-base-snapshot');
-    const late = await runMain(['plan', '--ledger', L, '--slot', '289625500'], { cwd: root, env });
+    const late = await runMain(['plan', '--ledger', L, '--slot', '289625500', ...TOOL], { cwd: root, env });
     expect(late.exitCode).toBe(3);
     expect(late.stdout).toContain('✘ Not reachable');
     expect(late.stdout).toContain('blocks-missing');
@@ -92,10 +96,10 @@ describe('snapplan plan (in process)', () => {
 
   it('reads the text form printed by releases without JSON output', async () => {
     const { root, L, env } = await restartLedger({ version: VERSIONS.solana114, textOnly: true }, 'solana-ledger-tool');
-    const run = await runMain(['plan', '--ledger', L, '--slot', X, '--json'], { cwd: root, env });
+    const run = await runMain(['plan', '--ledger', L, '--slot', X, '--json', ...TOOL], { cwd: root, env });
     expect(run.exitCode).toBe(0);
     const doc = JSON.parse(run.stdout);
-    expect(doc.blocks.available).toEqual({ first: 289590120, last: 289625410 });
+    expect(doc.blocks.available).toEqual({ first: 289624000, last: 289625410 });
     expect(doc.ledgerTool).toMatchObject({ version: '1.14.17', flagEra: 'v1', path: expect.stringMatching(/solana-ledger-tool$/) });
     expect(doc.commands.at(-1)).toMatch(/^solana-ledger-tool --ledger .* --snapshot-archive-path /);
   });
@@ -103,7 +107,7 @@ describe('snapplan plan (in process)', () => {
   it('uses >= 3.0 flags for Agave 3 and 4', async () => {
     for (const version of [VERSIONS.agave3, VERSIONS.agave4]) {
       const { root, L, env } = await restartLedger({ version });
-      const doc = JSON.parse((await runMain(['plan', '--ledger', L, '--slot', X, '--json'], { cwd: root, env })).stdout);
+      const doc = JSON.parse((await runMain(['plan', '--ledger', L, '--slot', X, '--json', ...TOOL], { cwd: root, env })).stdout);
       expect(doc.commands.at(-1)).toContain(`--snapshots ${L} --full-snapshot-archive-path ${L} --incremental-snapshot-archive-path ${L}`);
     }
   });
@@ -174,9 +178,9 @@ describe('snapplan plan: bad input gets one clear sentence and the right exit co
     expect(unknown.stderr).toMatch(/Unknown argument: frobnicate/);
   });
 
-  it('no ledger tool on PATH and no --blocks', async () => {
+  it('no ledger tool on PATH when bounds come from it', async () => {
     const { root, L } = await restartLedger();
-    const run = await runMain(['plan', '--ledger', L, '--slot', X], { cwd: root, env: { PATH: path.dirname(process.execPath) } });
+    const run = await runMain(['plan', '--ledger', L, '--slot', X, ...TOOL], { cwd: root, env: { PATH: path.dirname(process.execPath) } });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/Neither agave-ledger-tool nor solana-ledger-tool is on PATH/);
     expect(run.stderr).toMatch(/--blocks FIRST\.\.LAST/);
@@ -185,7 +189,7 @@ describe('snapplan plan: bad input gets one clear sentence and the right exit co
   it('a ledger tool that fails: its last lines and a hint', async () => {
     const stderr = 'Error: failed to open blockstore: RocksDb(Error { message: "IO error: While lock file: /mnt/ledger/rocksdb/LOCK: Resource temporarily unavailable" })\n';
     const { root, L, env } = await restartLedger({ fail: { exitCode: 1, stderr } });
-    const run = await runMain(['plan', '--ledger', L, '--slot', X], { cwd: root, env });
+    const run = await runMain(['plan', '--ledger', L, '--slot', X, ...TOOL], { cwd: root, env });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/agave-ledger-tool bounds exited with code 1/);
     expect(run.stderr).toContain('| Error: failed to open blockstore');
@@ -195,7 +199,7 @@ describe('snapplan plan: bad input gets one clear sentence and the right exit co
   it('a ledger tool that hangs is stopped at the time-out', async () => {
     const { root, L, env } = await restartLedger({ hangSeconds: 30 });
     const started = Date.now();
-    const run = await runMain(['plan', '--ledger', L, '--slot', X, '--ledger-tool-timeout', '1'], { cwd: root, env });
+    const run = await runMain(['plan', '--ledger', L, '--slot', X, '--ledger-tool-timeout', '1', ...TOOL], { cwd: root, env });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/did not finish within 1 s and was stopped/);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -203,7 +207,7 @@ describe('snapplan plan: bad input gets one clear sentence and the right exit co
 
   it('a ledger tool that prints something unexpected', async () => {
     const { root, L, env } = await restartLedger({ rawBounds: 'Ledger has data for lots of slots\n' });
-    const run = await runMain(['plan', '--ledger', L, '--slot', X], { cwd: root, env });
+    const run = await runMain(['plan', '--ledger', L, '--slot', X, ...TOOL], { cwd: root, env });
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/printed something snapplan cannot read/);
     expect(run.stderr).toContain('| Ledger has data for lots of slots');

@@ -298,7 +298,10 @@ function tryOpen(dir: string, wanted: readonly string[], attempt: number, lastAt
     closeAll();
     if (isErrno(error, 'ENOENT') && !lastAttempt) return { retry: `a file vanished (${(error as Error).message})` };
     if (isErrno(error, 'ENOENT')) {
-      throw new BlockstoreFormatError(`${dir}: a file the MANIFEST names is missing (${(error as Error).message}).`, 'unstable', dir, { cause: error });
+      throw new BlockstoreFormatError(`${dir}: a file named by CURRENT or the MANIFEST is missing (${(error as Error).message}).`, 'unstable', dir, {
+        cause: error,
+        hint: 'The database kept changing or is damaged: try again, or use --bounds-from ledger-tool (or --blocks FIRST..LAST).',
+      });
     }
     throw error;
   }

@@ -1,21 +1,16 @@
 import { preparePlan } from '../../agave/plan-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
-import { UserError } from '../../core/errors.js';
 import { toJson } from '../../output/json.js';
 import { planDocument } from '../../output/plan-json.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { PlanArgs } from './plan.js';
+import { ledgerToolTimeoutMs } from './shared-args.js';
 
 /** Maps flags to the plan service, then renders. Exit 0 reachable, 3 not reachable. */
 export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<number> {
   const target = parseSlotArg(args.slot, '--slot');
   const blocks = args.blocks === undefined ? undefined : parseSlotRangeArg(args.blocks, '--blocks');
-  if (!Number.isFinite(args.ledgerToolTimeout) || args.ledgerToolTimeout <= 0) {
-    throw new UserError(`--ledger-tool-timeout ${args.ledgerToolTimeout} is not a positive number of seconds.`, {
-      hint: 'For example --ledger-tool-timeout 600.',
-    });
-  }
   const outcome = await preparePlan(
     {
       folders: {
@@ -26,8 +21,9 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
       },
       target,
       blocks,
+      boundsFrom: args.boundsFrom,
       ledgerTool: args.ledgerTool,
-      ledgerToolTimeoutMs: Math.round(args.ledgerToolTimeout * 1000),
+      ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), signal: ctx.signal },

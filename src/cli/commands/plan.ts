@@ -4,6 +4,7 @@ import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerTo
 export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs {
   readonly slot: string;
   readonly blocks?: string;
+  readonly boundsFrom: 'native' | 'ledger-tool';
   readonly backupDir?: string;
   readonly json: boolean;
   readonly showIgnored: boolean;
@@ -17,7 +18,12 @@ export const planCommand = defineCommand<PlanArgs>({
       withLedgerFolders(yargs)
         // A string, not a number: slots are u64 and must not pass through a double.
         .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
-        .option('blocks', { type: 'string', describe: 'Blockstore range FIRST..LAST, instead of asking agave-ledger-tool bounds' })
+        .option('bounds-from', {
+          choices: ['native', 'ledger-tool'] as const,
+          default: 'native' as const,
+          describe: 'Who reads the blockstore: snapplan itself (rocksdb/ files, read-only) or agave-ledger-tool bounds',
+        })
+        .option('blocks', { type: 'string', describe: 'Blockstore range FIRST..LAST given by hand; nothing is read' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
         .option('show-ignored', { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' }),

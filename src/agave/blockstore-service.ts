@@ -1,0 +1,70 @@
+import type { Slot } from '../core/slot.js';
+import { UserError } from '../core/errors.js';
+import type { BlockstoreReport, BlockstoreSource } from './blockstore/blockstore-source.js';
+import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
+import { NativeBlockstoreSource } from './blockstore/native-source.js';
+import { LedgerTool } from './ledger-tool/ledger-tool.js';
+import { locateLedgerTool } from './ledger-tool/locate.js';
+import type { BoundsFrom, PlanEnvironment } from './plan-service.js';
+import { chooseBase } from './planner.js';
+import { resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
+
+export interface BlockstoreServiceOptions {
+  readonly folders: FolderOptions;
+  readonly boundsFrom: BoundsFrom;
+  /** Walk the parent chain down from this slot… */
+  readonly target?: Slot | undefined;
+  /** …to this one; default: the base snapshot `plan` would use for the target. */
+  readonly base?: Slot | undefined;
+  readonly ledgerTool?: string | undefined;
+  readonly ledgerToolTimeoutMs: number;
+}
+
+export interface BlockstoreOutcome {
+  readonly ledger: string;
+  readonly report: BlockstoreReport;
+  /** Where the base came from when a chain was walked. */
+  readonly baseFrom: 'flag' | 'snapshots' | null;
+}
+
+/** `snapplan blockstore`: what the blockstore holds, and optionally the chain X → S. */
+export async function inspectBlockstore(options: BlockstoreServiceOptions, environment: PlanEnvironment): Promise<BlockstoreOutcome> {
+  const folders = resolveFolders(options.folders, environment.cwd);
+  let base: Slot | null = null;
+  let baseFrom: BlockstoreOutcome['baseFrom'] = null;
+  if (options.target !== undefined) {
+    if (options.base !== undefined) {
+      if (options.base >= options.target) {
+        throw new UserError(`--base ${options.base} is not below --slot ${options.target}.`, { hint: 'The base snapshot slot must be older than the target.' });
+      }
+      base = options.base;
+      baseFrom = 'flag';
+    } else {
+      const chosen = chooseBase(scanLedger(folders).archives, options.target);
+      if (chosen === null) {
+        throw new UserError(`No snapshot archive below slot ${options.target} to walk the chain down to.`, {
+          hint: 'Give the base with --base S, or check the snapshot folder flags.',
+        });
+      }
+      base = chosen.incremental?.slot ?? chosen.full.slot;
+      baseFrom = 'snapshots';
+    }
+  } else if (options.base !== undefined) {
+    throw new UserError('--base needs --slot: the chain is walked from the slot down to the base.', { hint: 'Add --slot X.' });
+  }
+
+  let source: BlockstoreSource;
+  if (options.boundsFrom === 'native') {
+    source = new NativeBlockstoreSource();
+  } else {
+    const tool = new LedgerTool({
+      path: await locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd }),
+      timeoutMs: options.ledgerToolTimeoutMs,
+      env: environment.env,
+      signal: environment.signal,
+    });
+    source = new LedgerToolBlockstoreSource(tool, await tool.info());
+  }
+  const report = await source.read({ ledger: folders.ledger, target: options.target ?? 0n, base, signal: environment.signal });
+  return { ledger: folders.ledger, report, baseFrom };
+}
