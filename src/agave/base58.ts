@@ -29,3 +29,20 @@ export function base58ByteLength(text: string): number {
   if (value === 0n) return zeros;
   return zeros + Math.ceil(value.toString(16).length / 2);
 }
+
+// Base58 digits are in ASCII order, so same-length strings compare like the numbers they encode.
+// Without leading '1's (zero bytes), 32 bytes means a value in [2^248, 2^256): 43 characters
+// from the encoding of 2^248 up, or 44 characters up to the encoding of 2^256 - 1.
+const MIN_43 = '4uQeVj5tqViQh7yWWGStvkEG1Zmhx6uasJtWCJziofM'; // 0x01 followed by 31 zero bytes
+const MAX_44 = 'JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG'; // 32 bytes of 0xff
+
+/** `base58ByteLength(text) === 32`, without big-number arithmetic on the common path. */
+export function isBase58Of32Bytes(text: string): boolean {
+  if (text.length < 32 || text.length > 44) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128 || (VALUE[code] as number) < 0) return false;
+  }
+  if (text.charCodeAt(0) === 49 /* '1': a leading zero byte */) return base58ByteLength(text) === 32;
+  return text.length === 43 ? text >= MIN_43 : text.length === 44 ? text <= MAX_44 : false;
+}

@@ -2,7 +2,6 @@ import type { Slot } from '../core/slot.js';
 import { UserError } from '../core/errors.js';
 import type { BlockstoreReport, BlockstoreSource } from './blockstore/blockstore-source.js';
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
-import { NativeBlockstoreSource } from './blockstore/native-source.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { BoundsFrom, PlanEnvironment } from './plan-service.js';
@@ -55,7 +54,7 @@ export async function inspectBlockstore(options: BlockstoreServiceOptions, envir
 
   let source: BlockstoreSource;
   if (options.boundsFrom === 'native') {
-    source = new NativeBlockstoreSource();
+    source = new (await import('./blockstore/native-source.js')).NativeBlockstoreSource();
   } else {
     const tool = new LedgerTool({
       path: await locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd }),

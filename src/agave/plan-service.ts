@@ -4,7 +4,6 @@ import type { Slot, SlotRange } from '../core/slot.js';
 import type { BlockstoreReport, BlockstoreSource, LedgerToolInfo } from './blockstore/blockstore-source.js';
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
-import { NativeBlockstoreSource } from './blockstore/native-source.js';
 import type { Inventory } from './inventory.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
@@ -66,7 +65,8 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
 
   let source: BlockstoreSource;
   if (options.blocks) source = new ManualBlockstoreSource(options.blocks);
-  else if (options.boundsFrom === 'native') source = new NativeBlockstoreSource();
+  // The RocksDB reader and its codecs load only when used.
+  else if (options.boundsFrom === 'native') source = new (await import('./blockstore/native-source.js')).NativeBlockstoreSource();
   else if (tool && info) source = new LedgerToolBlockstoreSource(tool, info);
   else throw new BugError('findLedgerTool returned no tool although bounds come from ledger-tool.');
 
