@@ -1,11 +1,12 @@
-import { cp, readFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { fingerprintTree } from '../support/tree-snapshot.js';
 import { installFakeLedgerTool, VERSIONS, type FakeToolConfig } from '../support/fake-ledger-tool.js';
 import { bankSnapshot, fullName, incrementalName, touch } from '../support/ledger-tree.js';
-import { runBin, runMain } from '../support/run-cli.js';
+import { BIN, runBin, runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const SCHEMA = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../src/output/plan.schema.json'), 'utf8'));
@@ -226,6 +227,23 @@ describe('bin/snapplan.js (child process)', () => {
     expect(unreachable.exitCode).toBe(3);
     const usage = await runBin(['plan'], { cwd: root, env });
     expect(usage.exitCode).toBe(2);
+  });
+
+  it('loads no UI code (Ink, React) for plan, and no RocksDB reader when --blocks is given', async () => {
+    const { root, L, env } = await restartLedger();
+    const trace = path.join(root, 'loads.txt');
+    await writeFile(trace, '');
+    const run = await execa(process.execPath, ['--import', path.resolve(import.meta.dirname, '../../bench/trace-loads.mjs'), BIN, 'plan', '--ledger', L, '--slot', X, '--blocks', '289624000..289625410'], {
+      cwd: root,
+      env: { ...env, SNAPPLAN_TRACE_LOADS: trace },
+      extendEnv: false,
+      reject: false,
+    });
+    expect(run.exitCode).toBe(0);
+    const loaded = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
+    expect(loaded.some((url) => url.endsWith('/dist/agave/planner.js'))).toBe(true); // the trace works
+    expect(loaded.filter((url) => /\/node_modules\/(ink|react|react-reconciler)\//.test(url))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/dist/agave/rocksdb/'))).toEqual([]);
   });
 
   it('prints help and the version', async () => {

@@ -1,0 +1,19 @@
+// `npm run bench`: every benchmark, each in its own process, output as Markdown. Each reports
+// ratios against a baseline measured in the same run (bare Node, `ldb scan`, `cp`), never
+// absolute targets: the machine varies, the ratios are what docs/PERFORMANCE.md records.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const here = import.meta.dirname;
+const benches = ['plan.mjs', 'blockstore.mjs', 'quarantine.mjs'].filter((name) => existsSync(path.join(here, name)));
+let failed = false;
+for (const name of benches) {
+  console.log(`\n<!-- bench/${name} -->`);
+  const result = spawnSync(process.execPath, [path.join(here, name)], { stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed = true;
+    console.log(`\n**bench/${name} exited with ${result.status ?? result.signal}**`);
+  }
+}
+process.exitCode = failed ? 1 : 0;
