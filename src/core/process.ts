@@ -76,3 +76,46 @@ export function describeExit(result: Pick<CaptureResult, 'exitCode' | 'signal' |
   if (result.exitCode === 127) return 'exited with 127 (command not found)';
   return `exited with code ${result.exitCode}`;
 }
+
+export interface StreamOptions extends CaptureOptions {
+  /** Called for every line either stream prints, as it arrives. */
+  readonly onLine: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+export interface StreamResult {
+  readonly exitCode: number | undefined;
+  readonly signal: string | undefined;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+}
+
+/**
+ * Runs a long program (ledger-tool replaying for minutes) and hands each output line to
+ * `onLine` as it comes, without keeping the output in memory. Same rules as `capture`:
+ * an argument array, a time-out, no stdin.
+ */
+export async function stream(command: string, args: readonly string[], options: StreamOptions): Promise<StreamResult> {
+  const { execa } = await import('execa');
+  const child = execa(command, args, {
+    reject: false,
+    timeout: options.timeoutMs,
+    cancelSignal: options.signal,
+    env: options.env,
+    extendEnv: options.env === undefined,
+    cwd: options.cwd,
+    stdin: 'ignore',
+    buffer: false,
+    forceKillAfterDelay: 5_000,
+  });
+  const pump = async (source: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr') => {
+    if (!source) return;
+    const { createInterface } = await import('node:readline');
+    for await (const line of createInterface({ input: source, crlfDelay: Infinity })) options.onLine(name, line);
+  };
+  const [result] = await Promise.all([child, pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]);
+  if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
+    const code = (result.cause as { code?: string } | undefined)?.code;
+    throw new ExternalError(code === 'ENOENT' ? `${command} was not found.` : `${command} could not be started: ${result.shortMessage}`, { command, args }, { cause: result.cause });
+  }
+  return { exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, cancelled: result.isCanceled };
+}
