@@ -1,0 +1,12 @@
+import type { Slot } from '../core/slot.js';
+
+// Apart from quarantine-dir.ts so that `plan`, which names the folder in its printed commands,
+// does not load the journal and the move engine.
+
+/** `snapplan-<UTC yyyymmddThhmmssZ>-slot-<X>`, with `-2`, `-3`… when two runs share a second. */
+export const QUARANTINE_FOLDER_PATTERN = /^snapplan-([0-9]{8}T[0-9]{6}Z)-slot-([0-9]+)(?:-([0-9]+))?$/;
+
+export function quarantineFolderName(now: Date, slot: Slot, sequence = 1): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.[0-9]+Z$/, 'Z');
+  return `snapplan-${stamp}-slot-${slot}${sequence > 1 ? `-${sequence}` : ''}`;
+}
