@@ -23,6 +23,8 @@ export interface QuarantineItem {
   readonly reason: string;
   /** The scanned folder it belongs to (archive folder or bank snapshot folder). */
   readonly root: string;
+  /** Its path under `root` (e.g. `remote/snapshot-….tar.zst`, `289625100`). */
+  readonly relativePath: string;
   /** Where the plan puts it. */
   readonly destination: string;
 }

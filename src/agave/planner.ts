@@ -4,6 +4,8 @@ import { shellJoin } from '../core/shell-quote.js';
 import type { BlockstoreReport } from './blockstore/blockstore-source.js';
 import { sortFindings, type Finding } from './findings.js';
 import type { Inventory, SnapshotArchive } from './inventory.js';
+import { quarantineFolderName } from '../ops/quarantine-name.js';
+import { rootKeys } from '../ops/root-key.js';
 import { createSnapshotArgs } from './ledger-tool/create-snapshot-args.js';
 import { flagEraOf, loadsLegacyArchives } from './ledger-tool/version.js';
 import type { BlocksVerdict, Plan, PlanRequest, QuarantineItem } from './plan-model.js';
@@ -23,7 +25,7 @@ export function planRestartSnapshot(inventory: Inventory, blockstore: Blockstore
   const base = chooseBase(visible, X);
   const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
   const blocks = judgeBlocks(blockstore, baseSlot, X);
-  const quarantineDir = path.join(request.backupDir, `snapplan-${utcStamp(request.now)}-slot-${X}`);
+  const quarantineDir = path.join(request.backupDir, quarantineFolderName(request.now, X));
   const quarantine = chooseQuarantine(inventory, visible, X, quarantineDir);
 
   findings.push(...baseFindings(inventory, visible, base, X, legacyLoads));
@@ -108,9 +110,7 @@ function judgeBlocks(report: BlockstoreReport, baseSlot: Slot | null, X: Slot): 
 }
 
 function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchive[], X: Slot, dir: string): QuarantineItem[] {
-  const items: QuarantineItem[] = [];
-  // Scanned paths are absolute and normalised, so appending one to the folder mirrors it.
-  const destination = (p: string) => dir + p;
+  const picked: Array<Omit<QuarantineItem, 'destination' | 'relativePath'>> = [];
   for (const a of visible) {
     let reason: string | null = null;
     if (a.kind === 'incremental' && a.baseSlot !== undefined && a.baseSlot > X) {
@@ -120,20 +120,26 @@ function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchiv
     } else if (a.slot === X) {
       reason = 'already at the target slot: ledger-tool will not overwrite it (agave#15164)';
     }
-    if (reason) items.push({ path: a.path, kind: a.kind, slot: a.slot, reason, root: a.root, destination: destination(a.path) });
+    if (reason) picked.push({ path: a.path, kind: a.kind, slot: a.slot, reason, root: a.root });
   }
   for (const b of inventory.bankSnapshots) {
     if (b.slot >= X) {
-      items.push({
+      picked.push({
         path: b.path,
         kind: 'bank-snapshot',
         slot: b.slot,
         reason: 'bank snapshot at or after the target: the restarted validator would boot from it instead of the new snapshot',
         root: b.root,
-        destination: destination(b.path),
       });
     }
   }
+  // The layout the move engine uses (src/ops): <quarantine>/<root key>/<path under the root>,
+  // so the printed commands and `apply` put every item in the same place.
+  const keys = rootKeys(picked.map((p) => p.root));
+  const items = picked.map((p) => {
+    const relativePath = path.relative(p.root, p.path);
+    return { ...p, relativePath, destination: path.join(dir, keys.get(p.root) ?? '', relativePath) };
+  });
   // Archives first, then bank snapshots; each by slot, then path: a stable order to review.
   const group = (q: QuarantineItem) => (q.kind === 'bank-snapshot' ? 1 : 0);
   return items.sort((a, b) => group(a) - group(b) || compareSlots(a.slot, b.slot) || a.path.localeCompare(b.path));
@@ -320,9 +326,4 @@ function rangeText(range: SlotRange): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
-
-/** `20261121T233406Z`: sortable, no colons (safe in any file system). */
-export function utcStamp(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.[0-9]{3}Z$/, 'Z');
 }
