@@ -13,11 +13,18 @@ export interface CliContext {
   readonly stderr: Writer;
   /** Whether stdout is a terminal: decides colour and whether prompts may be shown. */
   readonly stdoutIsTTY: boolean;
+  /** Where answers to prompts come from; prompts need it to be a terminal too. */
+  readonly stdin?: NodeJS.ReadableStream | undefined;
+  readonly stdinIsTTY?: boolean | undefined;
   readonly now: () => Date;
   readonly signal?: AbortSignal | undefined;
 }
 
 export function processContext(): CliContext {
+  // Ctrl-C aborts the work in progress (journals stay consistent) and main() exits 130.
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort(new Error('interrupted (SIGINT)')));
+  process.once('SIGTERM', () => controller.abort(new Error('terminated (SIGTERM)')));
   return {
     // The one place the process's cwd is read; everything else gets it from the context.
     cwd: process.cwd(),
@@ -25,7 +32,10 @@ export function processContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     stdoutIsTTY: process.stdout.isTTY === true,
+    stdin: process.stdin,
+    stdinIsTTY: process.stdin.isTTY === true,
     now: () => new Date(),
+    signal: controller.signal,
   };
 }
 
@@ -36,4 +46,9 @@ export function colorLevel(ctx: Pick<CliContext, 'env' | 'stdoutIsTTY'>): 0 | 1 
   if (ctx.env['NO_COLOR'] !== undefined && ctx.env['NO_COLOR'] !== '') return 0;
   if (ctx.env['TERM'] === 'dumb') return 0;
   return ctx.stdoutIsTTY ? 1 : 0;
+}
+
+/** Prompts are allowed only with a terminal on both ends and outside CI. */
+export function canPrompt(ctx: CliContext): boolean {
+  return ctx.stdoutIsTTY && ctx.stdinIsTTY === true && !ctx.env['CI'];
 }

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module';
 import { ExitCode } from '../core/exit-codes.js';
 import { isSnapplanError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { buildParser, type Selected } from './register.js';
 import { commands } from './registry.js';
+import { packageVersion } from './version.js';
 
 /**
  * Runs snapplan with `argv` (without node and the script) and resolves to the exit code.
@@ -67,7 +67,3 @@ function report(error: unknown, ctx: CliContext): number {
   return ExitCode.Failed;
 }
 
-function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
-}

@@ -1,44 +1,20 @@
-import { cp, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { fingerprintTree } from '../support/tree-snapshot.js';
-import { installFakeLedgerTool, VERSIONS, type FakeToolConfig } from '../support/fake-ledger-tool.js';
-import { bankSnapshot, fullName, incrementalName, touch } from '../support/ledger-tree.js';
+import { VERSIONS } from '../support/fake-ledger-tool.js';
+import { fullName, touch } from '../support/ledger-tree.js';
+import { restartLedger, X } from '../support/restart-ledger.js';
 import { BIN, runBin, runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const SCHEMA = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../src/output/plan.schema.json'), 'utf8'));
 const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(SCHEMA);
 
-// The demo's real RocksDB blockstore (written by ldb: scripts/make-demo-fixture.mjs) and what
-// `agave-ledger-tool bounds` reports for it, so both sources describe the same ledger.
-const DEMO_ROCKSDB = path.resolve(import.meta.dirname, '../../fixtures/demo/ledger/rocksdb');
-const BOUNDS: FakeToolConfig['bounds'] = {
-  slots: { total: 1303, first: 289624000, last: 289625410 },
-  roots: { total: 1275, first: 289624000, last: 289625380, numAfterLastRoot: 28 },
-};
 const TOOL = ['--bounds-from', 'ledger-tool'];
 
-/** A testnet-restart ledger where the validator ran past X (cause 3) and a tool on PATH. */
-async function restartLedger(config: Partial<FakeToolConfig> = {}, toolName = 'agave-ledger-tool') {
-  const root = await tempDir();
-  const L = path.join(root, 'ledger');
-  await touch(L, fullName(289600000));
-  await touch(L, incrementalName(289600000, 289624900));
-  await touch(L, fullName(289625000));
-  await touch(L, incrementalName(289625000, 289625100));
-  await touch(L, `remote/${fullName(289550000)}`);
-  await touch(L, 'tmp-snapshot-archive-289625300.tar.zst');
-  await cp(DEMO_ROCKSDB, path.join(L, 'rocksdb'), { recursive: true });
-  await bankSnapshot(path.join(L, 'snapshots'), 289625100);
-  const bin = await installFakeLedgerTool(root, { version: VERSIONS.agave2, bounds: BOUNDS, ...config }, toolName);
-  const env = { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
-  return { root, L, bin, env };
-}
-
-const X = '289624982';
 const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 
 describe('snapplan plan (in process)', () => {

@@ -13,6 +13,11 @@ export interface FakeToolConfig {
   hangSeconds?: number;
   fail?: { exitCode: number; stderr: string };
   rawBounds?: string;
+  genesisHash?: string;
+  hardForks?: Array<[number, number]>;
+  createSeconds?: number;
+  capitalizationChange?: number;
+  emptiesSnapshotFolder?: boolean;
 }
 
 /** Real `--version` lines by release (agave#3198 log; version/src/v4.rs format). */

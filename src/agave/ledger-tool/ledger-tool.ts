@@ -1,5 +1,5 @@
 import { ExternalError } from '../../core/errors.js';
-import { capture, describeExit, tailLines, type CaptureResult } from '../../core/process.js';
+import { capture, describeExit, stream, tailLines, type CaptureResult, type StreamResult } from '../../core/process.js';
 import type { LedgerToolInfo } from '../blockstore/blockstore-source.js';
 import { parseBoundsOutput, type ParsedBounds } from './bounds-output.js';
 import { parseToolVersion } from './version.js';
@@ -42,6 +42,15 @@ export class LedgerTool {
     return parsed;
   }
 
+  /**
+   * Runs `create-snapshot` (args built by createSnapshotArgs), handing each output line to
+   * `onLine` as it arrives. Never throws for the tool's own failure: the caller reads the
+   * exit code and the lines it kept.
+   */
+  createSnapshot(args: readonly string[], onLine: (stream: 'stdout' | 'stderr', line: string) => void, timeoutMs: number): Promise<StreamResult> {
+    return stream(this.path, args, { timeoutMs, env: this.options.env, signal: this.options.signal, onLine });
+  }
+
   private async run(args: string[], label: string): Promise<CaptureResult> {
     const result = await capture(this.path, args, {
       timeoutMs: this.options.timeoutMs,
@@ -61,7 +70,14 @@ export class LedgerTool {
 }
 
 /** Known failure texts → what the operator should do. */
-function hintFor(output: string, timedOut: boolean): string {
+export function hintFor(output: string, timedOut: boolean): string {
+  if (/the ending slot is less than the starting slot/.test(output)) {
+    return 'A snapshot newer than the target is still in a snapshot folder (or one snapplan cannot see, e.g. under ledger_tool/): move it aside, or check the folder flags.';
+  }
+  if (/does not exist in blockstore or is not full/.test(output)) return 'The blockstore lacks the target slot: see snapplan blockstore --slot X.';
+  if (/replayable sequence of blocks/.test(output)) return 'The blockstore lacks blocks between the base snapshot and the target: see snapplan blockstore --slot X.';
+  if (/--enable-capitalization-change/.test(output)) return 'The edit changes the capitalization: pass --enable-capitalization-change if the restart announcement says so.';
+  if (/wasn't expected|isn't valid in this context|provided more than once/.test(output)) return 'This ledger-tool release takes other flags: check --ledger-tool (its version decides the flags).';
   if (timedOut) return 'Raise --ledger-tool-timeout, or give the blockstore range with --blocks FIRST..LAST.';
   if (/LOCK|Resource temporarily unavailable|lock file/i.test(output)) {
     return 'The blockstore is locked: the validator is probably still running. Stop it first, or use --blocks FIRST..LAST.';

@@ -1,0 +1,63 @@
+import type { Slot } from '../../core/slot.js';
+import type { KeptCopy } from '../../ops/preserve-copies.js';
+import type { MovedItem, QuarantineProgress } from '../../ops/quarantine.js';
+import type { CreateSnapshotResult } from '../ledger-tool/create-snapshot-output.js';
+import type { Plan } from '../plan-model.js';
+import type { PlanServiceOptions } from '../plan-service.js';
+import type { CheckVerdict } from './restart-flags.js';
+
+export interface ApplyOptions extends PlanServiceOptions {
+  readonly backupDir?: string | undefined;
+  /** Create an incremental snapshot on the loaded full one (ledger-tool --incremental). */
+  readonly incremental: boolean;
+  readonly deactivateFeatureGates: readonly string[];
+  readonly destakeVoteAccounts: readonly string[];
+  readonly removeAccounts: readonly string[];
+  readonly enableCapitalizationChange: boolean;
+  /** Passed to create-snapshot as they are (after `--` on snapplan's command line). */
+  readonly extraArgs: readonly string[];
+  /** From the restart announcement, when it gave them. */
+  readonly expectedBankHash?: string | undefined;
+  readonly expectedShredVersion?: number | undefined;
+  /** Print every step, change nothing. */
+  readonly dryRun: boolean;
+  /** Copy into the quarantine even on the same file system (tests, deliberate copies). */
+  readonly forceCopy?: boolean | undefined;
+  /** 0: no limit. Replaying to X can take hours; Ctrl-C stops it. */
+  readonly createTimeoutMs: number;
+}
+
+/** What apply reports as it goes; the text renderer and the TUI both draw from these. */
+export type ApplyEvent =
+  | { readonly type: 'planned'; readonly plan: Plan }
+  | { readonly type: 'preflight-passed'; readonly snapshotBytes: number; readonly copyBytes: number }
+  | { readonly type: 'quarantine-created'; readonly dir: string; readonly items: number }
+  | { readonly type: 'move'; readonly progress: QuarantineProgress }
+  | { readonly type: 'kept'; readonly copies: readonly KeptCopy[] }
+  | { readonly type: 'ledger-tool-started'; readonly command: readonly string[]; readonly logFile: string }
+  | { readonly type: 'ledger-tool-phase'; readonly phase: LedgerToolPhase; readonly elapsedMs: number }
+  | { readonly type: 'ledger-tool-line'; readonly stream: 'stdout' | 'stderr'; readonly line: string }
+  | { readonly type: 'ledger-tool-finished'; readonly exitCode: number | undefined; readonly elapsedMs: number };
+
+export type LedgerToolPhase = 'starting' | 'loading' | 'replaying' | 'creating' | 'archiving' | 'done';
+
+export interface ApplyOutcome {
+  readonly plan: Plan;
+  readonly dryRun: boolean;
+  /** The create-snapshot command line (argv), as run or as it would run. */
+  readonly command: readonly string[];
+  readonly quarantine: {
+    readonly dir: string;
+    readonly journalPath: string;
+    readonly moved: readonly MovedItem[];
+    readonly kept: readonly KeptCopy[];
+  } | null;
+  readonly logFile: string | null;
+  readonly created: CreateSnapshotResult | null;
+  readonly checks: { readonly bankHash: CheckVerdict; readonly shredVersion: CheckVerdict };
+  readonly restartFlags: readonly string[];
+  readonly advice: readonly string[];
+  /** Set when something failed after changes began; the quarantine stays and undo works. */
+  readonly error: { readonly message: string; readonly hint: string | undefined; readonly outputTail: string | undefined } | null;
+  readonly hardFork: Slot;
+}

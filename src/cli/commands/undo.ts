@@ -1,0 +1,26 @@
+import { defineCommand } from '../define-command.js';
+
+export interface UndoArgs {
+  readonly journal?: string;
+  readonly ledger?: string;
+  readonly backupDir?: string;
+  readonly json: boolean;
+  readonly forceCopy: boolean;
+}
+
+export const undoCommand = defineCommand<UndoArgs>({
+  command: 'undo',
+  describe: 'Put back everything a quarantine moved aside (also after a crash in the middle of apply)',
+  builder: (yargs) =>
+    yargs
+      .option('journal', { type: 'string', describe: 'The quarantine\'s journal.jsonl (or its folder)' })
+      .option('ledger', { alias: 'l', type: 'string', describe: 'Undo the newest quarantine of this ledger' })
+      .option('backup-dir', { type: 'string', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
+      .option('force-copy', { type: 'boolean', default: false, describe: 'Copy back even on the same file system', hidden: true })
+      .check((argv) => {
+        if (argv.journal === undefined && argv.ledger === undefined) throw new Error('Name the quarantine: --journal PATH, or --ledger L for its newest one.');
+        return true;
+      }),
+  handler: async () => (await import('./undo-handler.js')).undoHandler,
+});

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import type { ChalkInstance } from 'chalk';
+import type { ApplyEvent, LedgerToolPhase } from '../agave/apply/apply-model.js';
+import type { Writer } from '../cli/context.js';
+import { formatBytes } from './format.js';
+
+const PHASE_TEXT: Record<LedgerToolPhase, string> = {
+  starting: 'starting',
+  loading: 'loading the base snapshot',
+  replaying: 'replaying blocks to the target',
+  creating: 'creating the snapshot',
+  archiving: 'writing the archive',
+  done: 'done',
+};
+
+/**
+ * Prints apply's progress to stderr (stdout stays for the result and --json). On a terminal
+ * the ledger-tool step is one line redrawn each second with its phase, elapsed time and last
+ * log line; elsewhere each step is one plain line, for logs and CI.
+ */
+export class ApplyProgress {
+  private timer: NodeJS.Timeout | undefined;
+  private started = 0;
+  private phase: LedgerToolPhase = 'starting';
+  private lastLine = '';
+
+  constructor(
+    private readonly out: Writer,
+    private readonly options: { live: boolean; chalk: ChalkInstance },
+  ) {}
+
+  on(event: ApplyEvent): void {
+    const c = this.options.chalk;
+    switch (event.type) {
+      case 'planned': {
+        const p = event.plan;
+        this.line(`${c.bold('plan')}  base ${p.baseSlot ?? 'none'} → ${p.targetSlot}, ${p.quarantine.length} item(s) to move aside`);
+        break;
+      }
+      case 'preflight-passed':
+        this.line(`${c.green('✔')} preflight: no validator on the ledger, folders writable, room for ~${formatBytes(event.snapshotBytes)}${event.copyBytes > 0 ? ` + ${formatBytes(event.copyBytes)} of copies` : ''}`);
+        break;
+      case 'quarantine-created':
+        this.line(`${c.green('✔')} quarantine ${event.dir}`);
+        break;
+      case 'move':
+        if (event.progress.phase === 'done') {
+          const { index, total, item } = event.progress;
+          this.line(`  ${c.dim(`[${index + 1}/${total}]`)} moved ${item.source}`);
+        } else if (this.options.live && event.progress.phase === 'copy') {
+          const { bytesDone, bytesTotal, item } = event.progress;
+          this.redraw(`  copying ${path.basename(item.source)}  ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}`);
+        }
+        break;
+      case 'kept':
+        this.line(`${c.green('✔')} kept ${event.copies.length} safety cop${event.copies.length === 1 ? 'y' : 'ies'} of the base archive(s) (${event.copies.map((k) => k.method).join(', ') || 'none'})`);
+        break;
+      case 'ledger-tool-started':
+        this.line(`${c.bold('run')}   ${event.command.join(' ')}`);
+        this.line(`      log ${event.logFile}`);
+        this.started = Date.now();
+        if (this.options.live) this.timer = setInterval(() => this.tick(), 1000);
+        break;
+      case 'ledger-tool-phase':
+        this.phase = event.phase;
+        if (event.phase === 'done') break;
+        if (!this.options.live) this.line(`      ${PHASE_TEXT[event.phase]} (${seconds(event.elapsedMs)})`);
+        else this.tick();
+        break;
+      case 'ledger-tool-line':
+        this.lastLine = event.line;
+        break;
+      case 'ledger-tool-finished':
+        this.stop();
+        this.line(
+          event.exitCode === 0
+            ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
+            : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
+        );
+        break;
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.options.live) this.out.write('\r\x1b[2K');
+  }
+
+  private tick(): void {
+    const tail = this.lastLine.replace(/^\[[^\]]*\]\s*/, '').slice(0, 50);
+    this.redraw(`      ${PHASE_TEXT[this.phase]}  ${seconds(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
+  }
+
+  private redraw(text: string): void {
+    this.out.write(`\r\x1b[2K${text}`);
+  }
+
+  private line(text: string): void {
+    if (this.options.live) this.out.write('\r\x1b[2K');
+    this.out.write(`${text}\n`);
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

@@ -1,0 +1,83 @@
+import type { ChalkInstance } from 'chalk';
+import type { ApplyOutcome } from '../agave/apply/apply-model.js';
+import { shellJoin } from '../core/shell-quote.js';
+
+export const APPLY_SCHEMA_VERSION = 1;
+
+/** `snapplan apply --json`. */
+export function applyDocument(o: ApplyOutcome) {
+  return {
+    schemaVersion: APPLY_SCHEMA_VERSION,
+    command: 'apply',
+    ok: o.error === null,
+    dryRun: o.dryRun,
+    targetSlot: o.plan.targetSlot,
+    baseSlot: o.plan.baseSlot,
+    hardFork: o.hardFork,
+    createSnapshotCommand: o.command,
+    planned: o.plan.quarantine.map((q) => ({ path: q.path, kind: q.kind, slot: q.slot, reason: q.reason, destination: q.destination })),
+    quarantine: o.quarantine
+      ? {
+          dir: o.quarantine.dir,
+          journal: o.quarantine.journalPath,
+          moved: o.quarantine.moved.map((m) => ({ source: m.source, destination: m.destination, method: m.method, size: m.size })),
+          kept: o.quarantine.kept.map((k) => ({ source: k.source, destination: k.destination, method: k.method, size: k.size })),
+        }
+      : null,
+    logFile: o.logFile,
+    created: o.created
+      ? {
+          slot: o.created.slot,
+          bankHash: o.created.bankHash,
+          shredVersion: o.created.shredVersion,
+          archivePath: o.created.archivePath,
+          baseSlot: o.created.baseSlot,
+          capitalizationChange: o.created.capitalizationChange,
+        }
+      : null,
+    checks: o.checks,
+    restartFlags: o.restartFlags,
+    advice: o.advice,
+    error: o.error,
+  };
+}
+
+export function renderApplyText(o: ApplyOutcome, c: ChalkInstance): string {
+  const out: string[] = [];
+  if (o.dryRun) {
+    out.push(c.bold(`Dry run for a snapshot at slot ${o.plan.targetSlot}: nothing was changed.`));
+    out.push(`Would move ${o.plan.quarantine.length} item(s) aside into ${o.plan.quarantineDir}:`);
+    for (const q of o.plan.quarantine) out.push(`  ${q.path}\n    → ${q.destination}`);
+    out.push('Would keep safety links to the base archive(s), then run:');
+    out.push(`  ${shellJoin(o.command)}`);
+    return out.join('\n') + '\n';
+  }
+  const created = o.created;
+  if (created) {
+    const shifted = created.slot !== o.plan.targetSlot ? c.dim(` (target ${o.plan.targetSlot}; state edits make it the next slot)`) : '';
+    out.push(c.bold(`${o.error ? c.yellow('⚠') : c.green('✔')} Snapshot created at slot ${created.slot}`) + shifted);
+    out.push(`  archive        ${created.archivePath}`);
+    out.push(`  bank hash      ${created.bankHash}${verdict(o.checks.bankHash, c)}`);
+    out.push(`  shred version  ${created.shredVersion ?? 'not printed'}${verdict(o.checks.shredVersion, c)}`);
+    if (created.capitalizationChange) out.push(`  capitalization changed by ${created.capitalizationChange} lamports`);
+  } else {
+    out.push(c.red.bold(`✘ No snapshot was created at slot ${o.plan.targetSlot}.`));
+  }
+  if (o.quarantine) {
+    out.push(`  quarantine     ${o.quarantine.dir} (${o.quarantine.moved.length} moved, ${o.quarantine.kept.length} kept)`);
+    out.push(`                 snapplan undo --journal ${o.quarantine.journalPath}  puts the moved items back`);
+  }
+  if (o.logFile) out.push(`  ledger-tool log ${o.logFile}`);
+  if (o.restartFlags.length > 0 && !o.error) {
+    out.push('');
+    out.push(c.bold('Restart the validator with:'));
+    out.push(`  ${o.restartFlags.join(' ')}`);
+    out.push(c.dim('  (remove --wait-for-supermajority, --expected-bank-hash, --hard-fork and --no-snapshot-fetch once the cluster is running again)'));
+  }
+  for (const a of o.advice) out.push(`${c.blue('ℹ')} ${a}`);
+  return out.join('\n') + '\n';
+}
+
+function verdict(check: ApplyOutcome['checks']['bankHash'], c: ChalkInstance): string {
+  return check === 'match' ? c.green('  ✔ matches the announcement') : check === 'mismatch' ? c.red('  ✘ differs from the announcement') : '';
+}
