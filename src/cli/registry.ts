@@ -2,14 +2,12 @@ import type { CommandDefinition } from './define-command.js';
 import { applyCommand } from './commands/apply.js';
 import { blockstoreCommand } from './commands/blockstore.js';
 import { planCommand } from './commands/plan.js';
+import { pluginCommands } from './commands/plugin-commands.js';
 import { statusCommand } from './commands/status.js';
+import { uiCommands } from './commands/ui-commands.js';
 import { undoCommand } from './commands/undo.js';
 
-/** Every command, in the order `--help` lists them. */
-export const commands: readonly CommandDefinition<never>[] = [
-  planCommand as CommandDefinition<never>,
-  applyCommand as CommandDefinition<never>,
-  undoCommand as CommandDefinition<never>,
-  statusCommand as CommandDefinition<never>,
-  blockstoreCommand as CommandDefinition<never>,
-];
+const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand] as readonly CommandDefinition<never>[];
+
+/** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
+export const commands: readonly CommandDefinition<never>[] = [...agaveCommands, ...uiCommands, ...pluginCommands];
