@@ -153,6 +153,42 @@ describe('snapplan apply', () => {
   });
 });
 
+describe('snapplan apply with other layouts and releases', () => {
+  it('--incremental writes an incremental on the loaded full into the incremental folder', async () => {
+    const { root, L, env } = await restartLedger();
+    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json', '--incremental'], { cwd: root, env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.created).toMatchObject({ slot: 289624982, baseSlot: 289600000 });
+    expect(path.basename(doc.created.archivePath)).toMatch(/^incremental-snapshot-289600000-289624982-/);
+    expect(doc.createSnapshotCommand).toContain('--incremental');
+  });
+
+  it('separate full and incremental folders with Agave 3: three folder flags, each folder scanned and cleared', async () => {
+    const { root, L, env, bin } = await restartLedger({ version: 'agave-ledger-tool 3.1.2 (src:1a2b3c4d; feat:3604001754, client:Agave)' });
+    const full = path.join(root, 'full');
+    const inc = path.join(root, 'inc');
+    await touch(full, fullName(289600000));
+    await touch(full, fullName(289625000));
+    await touch(inc, incrementalName(289600000, 289624900));
+    await touch(inc, `remote/${incrementalName(289600000, 289625050)}`);
+    const run = await runMain(
+      ['apply', '--ledger', L, '--full-snapshot-archive-path', full, '--incremental-snapshot-archive-path', inc, '--slot', X, '--yes', '--json'],
+      { cwd: root, env },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.createSnapshotCommand).toEqual([
+      path.join(bin, 'agave-ledger-tool'), '--ledger', L, '--snapshots', L, '--full-snapshot-archive-path', full,
+      '--incremental-snapshot-archive-path', inc, 'create-snapshot', X, full, '--hard-fork', X,
+    ]);
+    expect(doc.baseSlot).toBe(289624900);
+    expect(await readdir(full)).not.toContain(fullName(289625000));
+    expect(await readdir(path.join(inc, 'remote'))).toEqual([]);
+    expect(path.dirname(doc.created.archivePath)).toBe(full);
+  });
+});
+
 describe('snapplan apply against a running validator and a held lock (child processes)', () => {
   const running: ResultPromise[] = [];
   afterEach(async () => {
@@ -175,6 +211,25 @@ describe('snapplan apply against a running validator and a held lock (child proc
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(`A validator is running on this ledger (pid ${validator.pid}, --ledger ${L})`);
     expect(await fingerprintTree(L)).toEqual(before);
+  });
+
+  it('refuses while another snapplan holds the ledger\'s lock', async () => {
+    const { root, L, env } = await restartLedger();
+    const holder = execa(process.execPath, ['--input-type=module', '-e', `
+      const { acquireLock } = await import(${JSON.stringify(path.resolve(import.meta.dirname, '../../dist/ops/lock.js'))});
+      await acquireLock(${JSON.stringify(path.join(L, '.snapplan.lock'))}, { purpose: 'test holder' });
+      console.log('locked');
+      setInterval(() => {}, 1000);
+    `], { reject: false });
+    running.push(holder);
+    await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+    const before = await ledgerFiles(L);
+    const run = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`pid ${holder.pid}`));
+    expect(await ledgerFiles(L)).toEqual(before);
+    const status = await runBin(['status', '--ledger', L], { cwd: root, env });
+    expect(status.stdout).toMatch(new RegExp(`Lock: held by pid ${holder.pid} .*\\(test holder\\)`));
   });
 
   it('recovers from a SIGKILL in the middle of apply: undo puts every file back, and a stale lock is taken over', async () => {
