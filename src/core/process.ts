@@ -28,26 +28,12 @@ export async function capture(command: string, args: readonly string[], options:
   // command that never runs a child process (plan --blocks).
   const { execa } = await import('execa');
   const result = await execa(command, args, {
-    reject: false,
-    timeout: options.timeoutMs,
-    cancelSignal: options.signal,
-    env: options.env,
-    extendEnv: options.env === undefined,
-    cwd: options.cwd,
-    stdin: 'ignore',
+    ...baseOptions(options),
     stripFinalNewline: false,
     // ledger-tool's `bounds --all` can print every slot; keep a generous but finite cap.
     maxBuffer: 64 * 1024 * 1024,
-    forceKillAfterDelay: 5_000,
   });
-  if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
-    const code = (result.cause as { code?: string } | undefined)?.code;
-    throw new ExternalError(
-      code === 'ENOENT' ? `${command} was not found.` : code === 'EACCES' ? `${command} is not executable.` : `${command} could not be started: ${result.shortMessage}`,
-      { command, args },
-      { cause: result.cause },
-    );
-  }
+  throwIfNotStarted(command, args, result);
   return {
     command,
     args,
@@ -96,7 +82,20 @@ export interface StreamResult {
  */
 export async function stream(command: string, args: readonly string[], options: StreamOptions): Promise<StreamResult> {
   const { execa } = await import('execa');
-  const child = execa(command, args, {
+  const child = execa(command, args, { ...baseOptions(options), buffer: false });
+  const pump = async (source: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr') => {
+    if (!source) return;
+    const { createInterface } = await import('node:readline');
+    for await (const line of createInterface({ input: source, crlfDelay: Infinity })) options.onLine(name, line);
+  };
+  const [result] = await Promise.all([child, pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]);
+  throwIfNotStarted(command, args, result);
+  return { exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, cancelled: result.isCanceled };
+}
+
+/** What every run shares: no rejection (callers read the result), a time-out, no stdin. */
+function baseOptions(options: CaptureOptions) {
+  return {
     reject: false,
     timeout: options.timeoutMs,
     cancelSignal: options.signal,
@@ -104,18 +103,21 @@ export async function stream(command: string, args: readonly string[], options: 
     extendEnv: options.env === undefined,
     cwd: options.cwd,
     stdin: 'ignore',
-    buffer: false,
     forceKillAfterDelay: 5_000,
-  });
-  const pump = async (source: NodeJS.ReadableStream | null, name: 'stdout' | 'stderr') => {
-    if (!source) return;
-    const { createInterface } = await import('node:readline');
-    for await (const line of createInterface({ input: source, crlfDelay: Infinity })) options.onLine(name, line);
-  };
-  const [result] = await Promise.all([child, pump(child.stdout, 'stdout'), pump(child.stderr, 'stderr')]);
-  if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
-    const code = (result.cause as { code?: string } | undefined)?.code;
-    throw new ExternalError(code === 'ENOENT' ? `${command} was not found.` : `${command} could not be started: ${result.shortMessage}`, { command, args }, { cause: result.cause });
-  }
-  return { exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut, cancelled: result.isCanceled };
+  } as const;
+}
+
+/** A program that never started (missing, not executable) is an error, not an exit code. */
+function throwIfNotStarted(
+  command: string,
+  args: readonly string[],
+  result: { failed: boolean; exitCode?: number | undefined; timedOut: boolean; isCanceled: boolean; signal?: string | undefined; cause?: unknown; shortMessage?: string | undefined },
+): void {
+  if (!result.failed || result.exitCode !== undefined || result.timedOut || result.isCanceled || result.signal !== undefined) return;
+  const code = (result.cause as { code?: string } | undefined)?.code;
+  throw new ExternalError(
+    code === 'ENOENT' ? `${command} was not found.` : code === 'EACCES' ? `${command} is not executable.` : `${command} could not be started: ${result.shortMessage}`,
+    { command, args },
+    { cause: result.cause },
+  );
 }

@@ -5,6 +5,7 @@ import { parseSlotArg } from '../../core/slot.js';
 import { applyDocument, renderApplyText } from '../../output/apply-report.js';
 import { ApplyProgress } from '../../output/apply-progress.js';
 import { toJson } from '../../output/json.js';
+import { folderOptions } from '../options/ledger-options.js';
 import { canPrompt, colorLevel, type CliContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { packageVersion } from '../version.js';
@@ -25,12 +26,7 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
   const progress = new ApplyProgress(ctx.stderr, { live: ctx.stdoutIsTTY && !args.json, chalk });
   const outcome = await applyPlan(
     {
-      folders: {
-        ledger: args.ledger,
-        snapshots: args.snapshots,
-        fullSnapshotArchivePath: args.fullSnapshotArchivePath,
-        incrementalSnapshotArchivePath: args.incrementalSnapshotArchivePath,
-      },
+      folders: folderOptions(args),
       target,
       boundsFrom: args.boundsFrom,
       ledgerTool: args.ledgerTool,

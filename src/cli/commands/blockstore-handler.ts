@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg } from '../../core/slot.js';
 import { toJson } from '../../output/json.js';
 import { blockstoreDocument } from '../../output/blockstore-report.js';
+import { folderOptions } from '../options/ledger-options.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { BlockstoreArgs } from './blockstore.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
@@ -11,12 +12,7 @@ import { ledgerToolTimeoutMs } from './shared-args.js';
 export async function blockstoreHandler(args: BlockstoreArgs, ctx: CliContext): Promise<number> {
   const outcome = await inspectBlockstore(
     {
-      folders: {
-        ledger: args.ledger,
-        snapshots: args.snapshots,
-        fullSnapshotArchivePath: args.fullSnapshotArchivePath,
-        incrementalSnapshotArchivePath: args.incrementalSnapshotArchivePath,
-      },
+      folders: folderOptions(args),
       boundsFrom: args.boundsFrom,
       target: args.slot === undefined ? undefined : parseSlotArg(args.slot, '--slot'),
       base: args.base === undefined ? undefined : parseSlotArg(args.base, '--base'),

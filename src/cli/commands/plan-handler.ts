@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
 import { toJson } from '../../output/json.js';
 import { planDocument } from '../../output/plan-json.js';
+import { folderOptions } from '../options/ledger-options.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { PlanArgs } from './plan.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
@@ -13,12 +14,7 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
   const blocks = args.blocks === undefined ? undefined : parseSlotRangeArg(args.blocks, '--blocks');
   const outcome = await preparePlan(
     {
-      folders: {
-        ledger: args.ledger,
-        snapshots: args.snapshots,
-        fullSnapshotArchivePath: args.fullSnapshotArchivePath,
-        incrementalSnapshotArchivePath: args.incrementalSnapshotArchivePath,
-      },
+      folders: folderOptions(args),
       target,
       blocks,
       boundsFrom: args.boundsFrom,

@@ -1,4 +1,5 @@
 import type { Argv } from 'yargs';
+import type { FolderOptions } from '../../agave/scanner.js';
 
 /** The folder flags, named and defaulted exactly as agave-validator names them. */
 export function withLedgerFolders(yargs: Argv): Argv {
@@ -25,4 +26,14 @@ export interface LedgerFolderArgs {
 export interface LedgerToolArgs {
   readonly ledgerTool?: string;
   readonly ledgerToolTimeout: number;
+}
+
+/** The folder flags as the scanner takes them. */
+export function folderOptions(args: LedgerFolderArgs): FolderOptions {
+  return {
+    ledger: args.ledger,
+    snapshots: args.snapshots,
+    fullSnapshotArchivePath: args.fullSnapshotArchivePath,
+    incrementalSnapshotArchivePath: args.incrementalSnapshotArchivePath,
+  };
 }
