@@ -224,6 +224,15 @@ describe('ledger-tool versions', () => {
     expect(codes(plan)).toContain('ledger-tool-version-unknown');
   });
 
+  it('warns that ledger-tool 2.x cannot name a full-archive folder apart from the snapshots folder', () => {
+    const split = { ledger: L, snapshots: L, fullArchives: '/mnt/full', incrementalArchives: L };
+    const plan = planRestartSnapshot({ ...inventory([full(200n)]), folders: split }, blocks(0n, 500n), request(300n, '2.3.13'));
+    expect(plan.findings.find((f) => f.code === 'folder-layout-unsupported')?.severity).toBe('warning');
+    expect(plan.commands.at(-1)).toContain('--snapshots /mnt/full --incremental-snapshot-archive-path /mnt/ledger');
+    const v3 = planRestartSnapshot({ ...inventory([full(200n)]), folders: split }, blocks(0n, 500n), request(300n, '3.0.6'));
+    expect(codes(v3)).not.toContain('folder-layout-unsupported');
+  });
+
   it('quotes paths for the shell', () => {
     const spaced = { ledger: '/mnt/my ledger', snapshots: '/mnt/my ledger', fullArchives: "/mnt/it's", incrementalArchives: '/mnt/my ledger' };
     const plan = planRestartSnapshot({ ...inventory([full(200n)]), folders: spaced }, blocks(0n, 500n), request(300n, '3.0.6'));
