@@ -44,9 +44,11 @@ export class ApplyProgress {
         this.line(`${c.green('✔')} quarantine ${event.dir}`);
         break;
       case 'move':
-        if (event.progress.phase === 'done') {
+        // The engine reports a rename once it is done ('move') and a copy at each stage
+        // ('copy', 'delete-source', then 'done').
+        if (event.progress.phase === 'move' || event.progress.phase === 'done') {
           const { index, total, item } = event.progress;
-          this.line(`  ${c.dim(`[${index + 1}/${total}]`)} moved ${item.source}`);
+          this.line(`  ${c.dim(`[${index + 1}/${total}]`)} ${event.progress.phase === 'move' ? 'moved' : 'copied'} ${item.source}`);
         } else if (this.options.live && event.progress.phase === 'copy') {
           const { bytesDone, bytesTotal, item } = event.progress;
           this.redraw(`  copying ${path.basename(item.source)}  ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}`);
