@@ -47,6 +47,10 @@ describe('snapplan apply', () => {
     expect(doc.createSnapshotCommand.slice(1)).toEqual([
       '--ledger', L, '--snapshots', L, '--incremental-snapshot-archive-path', L, 'create-snapshot', X, L, '--hard-fork', X,
     ]);
+    // Progress went to stderr, one line a step (no terminal here), stdout held only the JSON.
+    expect(run.stderr).toContain(`[1/3] moved ${path.join(L, fullName(289625000))}`);
+    expect(run.stderr).toMatch(/loading the base snapshot \(\d+\.\d s\)/);
+    expect(run.stderr).toMatch(/✔ ledger-tool finished in \d+\.\d s/);
     const log = await readFile(doc.logFile, 'utf8');
     expect(log).toContain(`Successfully created snapshot for slot 289624982, hash ${doc.created.bankHash}`);
     expect(log).toContain('Shred version: ');
