@@ -70,6 +70,11 @@ export function runPlanBench() {
     }
     const bare = timeRuns(process.execPath, ['-e', ''], env);
     const results = SCENARIOS.map((s) => ({ ...s, ms: timeRuns(process.execPath, argvFor(s.slot), env) }));
+    // For scale: the bundled demo ledger (7 archives, 2 bank snapshots, a real blockstore).
+    const demo = path.join(ROOT, 'fixtures/demo/ledger');
+    const demoArgv = [BIN, 'plan', '--ledger', demo, '--slot', '289624982', '--json'];
+    results.push({ name: 'demo ledger (7 archives), --blocks', moves: 4, ms: timeRuns(process.execPath, [...demoArgv, '--blocks', '289624000..289625410'], env) });
+    results.push({ name: 'demo ledger, blockstore read natively', moves: 4, ms: timeRuns(process.execPath, demoArgv, env) });
     const argv = argvFor(SCENARIOS[0].slot);
 
     const trace = path.join(dir, 'loads.txt');
