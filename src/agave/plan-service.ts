@@ -7,9 +7,8 @@ import { ManualBlockstoreSource } from './blockstore/manual-source.js';
 import type { Inventory } from './inventory.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
-import { loadsLegacyArchives } from './ledger-tool/version.js';
 import type { Plan } from './plan-model.js';
-import { chooseBase, planRestartSnapshot } from './planner.js';
+import { chooseBase, planRestartSnapshot, visibleArchives } from './planner.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
 /** `--bounds-from`: who answers for the blockstore when `--blocks` is not given. */
@@ -53,8 +52,7 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
 
   // The base decides which chain a native source walks; compute it with the same
   // visibility rule the planner applies.
-  const legacyLoads = loadsLegacyArchives(version);
-  const base = chooseBase(scanned.archives.filter((a) => !a.legacy || legacyLoads !== false), options.target);
+  const base = chooseBase(visibleArchives(scanned.archives, version), options.target);
   const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
   // Sizes matter for the archives the plan uses or moves (reports, free-space checks).
   const X = options.target;

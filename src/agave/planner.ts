@@ -18,8 +18,7 @@ import type { BlocksVerdict, Plan, PlanRequest, QuarantineItem } from './plan-mo
 export function planRestartSnapshot(inventory: Inventory, blockstore: BlockstoreReport, request: PlanRequest): Plan {
   const X = request.target;
   const legacyLoads = loadsLegacyArchives(request.ledgerToolVersion);
-  // Agave >= 3.0 does not even match tar/tar.gz/tar.bz2 names: such archives are invisible.
-  const visible = inventory.archives.filter((a) => !a.legacy || legacyLoads !== false);
+  const visible = visibleArchives(inventory.archives, request.ledgerToolVersion);
   const findings: Finding[] = [];
 
   const base = chooseBase(visible, X);
@@ -80,6 +79,16 @@ export function planRestartSnapshot(inventory: Inventory, blockstore: Blockstore
 }
 
 type Base = NonNullable<Plan['base']>;
+
+/**
+ * The archives the given ledger-tool release can see: Agave >= 3.0 does not even match
+ * tar/tar.gz/tar.bz2 names. With the version unknown, all count (the cautious choice: they
+ * are moved aside when newer, and a legacy base gets a warning).
+ */
+export function visibleArchives(archives: readonly SnapshotArchive[], ledgerToolVersion: string | null): SnapshotArchive[] {
+  const legacyLoads = loadsLegacyArchives(ledgerToolVersion);
+  return archives.filter((a) => !a.legacy || legacyLoads !== false);
+}
 
 /** Highest full below X, then the highest incremental on that full below X (bank_forks_utils). */
 export function chooseBase(archives: readonly SnapshotArchive[], X: Slot): Base | null {
