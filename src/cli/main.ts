@@ -48,9 +48,12 @@ function withPlanFlag(argv: readonly string[]): string[] {
   return ['plan', ...argv.slice(0, index), ...argv.slice(index + 1)];
 }
 
-/** yargs adds camelCase keys already; keep only those so handlers see one spelling. */
+/**
+ * yargs adds camelCase keys already; keep only those so handlers see one spelling, plus `--`,
+ * the words after `--` (passed through to another program).
+ */
 function toCamelArgs(args: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).filter(([key]) => !key.includes('-')));
+  return Object.fromEntries(Object.entries(args).filter(([key]) => key === '--' || !key.includes('-')));
 }
 
 function report(error: unknown, ctx: CliContext): number {

@@ -19,6 +19,8 @@ export function buildParser(definitions: readonly CommandDefinition<never>[], ve
     .help()
     .alias('h', 'help')
     .strict()
+    // Words after `--` go to args['--'] (passed through to another program), never into `_`.
+    .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'Name a command, e.g. snapplan plan --ledger L --slot X.')
     .recommendCommands()
     .wrap(Math.min(100, process.stdout.columns || 80))

@@ -59,10 +59,11 @@ describe('snapplan apply', () => {
   it('reads the slot from the output when state edits move it to X+1', async () => {
     const { root, L, env } = await restartLedger();
     const gate = 'EenyoWx9UMXYKpR8mW5Jmfmy2fRjzUtM7NduYMY8bx33';
-    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json', '--deactivate-feature-gate', gate], { cwd: root, env });
+    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json', '--deactivate-feature-gate', gate, '--', '--snapshot-version', '1.2.0'], { cwd: root, env });
     expect(run.exitCode, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(doc.createSnapshotCommand).toContain('--deactivate-feature-gate');
+    expect(doc.createSnapshotCommand.slice(-2)).toEqual(['--snapshot-version', '1.2.0']); // after --, passed through
     expect(doc.created.slot).toBe(289624983);
     expect(doc.restartFlags.slice(0, 2)).toEqual(['--wait-for-supermajority', '289624983']);
     expect(doc.restartFlags).toContain('--hard-fork');

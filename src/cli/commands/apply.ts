@@ -28,7 +28,6 @@ export const applyCommand = defineCommand<ApplyArgs>({
   builder: (yargs) =>
     withLedgerTool(
       withLedgerFolders(yargs)
-        .parserConfiguration({ 'populate--': true })
         .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
         .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
