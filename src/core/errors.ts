@@ -127,3 +127,19 @@ export class BlockstoreFormatError extends SnapplanError {
     super(message, options);
   }
 }
+
+/**
+ * An archive snapplan will not restore: its sha256 differs, its stream is cut short, or an
+ * entry would land outside the staging folder (absolute path, `..`, a link leaving it, a
+ * device). Exit 2: refused, and nothing was written outside staging (which is removed).
+ */
+export class ArchiveRefusedError extends UserError {
+  constructor(
+    message: string,
+    readonly reason: 'checksum' | 'no-checksum' | 'truncated' | 'unsafe-path' | 'unsafe-link' | 'unsupported-entry' | 'layout' | 'version',
+    readonly entry?: string | undefined,
+    options?: { hint?: string; cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

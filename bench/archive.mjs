@@ -1,0 +1,128 @@
+// Benchmark of the backup archive step (src/ops/archive.ts), run from dist/ (`npm run build` first).
+//
+//   node bench/archive.mjs [--json] [--quick]
+//
+// Generates a folder of mixed file sizes (many small, some medium, a few large; half of the
+// bytes compressible, half random) in the OS temp dir, at two sizes (1 and 2 GiB; --quick:
+// 128 and 256 MiB), and in the same run archives it
+//   a) with snapplan: tar | zstd -T0 -3 with sha256 on the stream, the manifest and .sha256;
+//   b) as the Stacks seed does: `tar -cf - -C parent dir | pzstd -o out` (no checksum).
+// Reports the throughput ratio a/b (target ≥ 0.95) and the peak RSS of the Node process that
+// ran a), which should stay flat as the folder grows. Each run is a child process (`--child`)
+// so its peak RSS is its own. Everything generated is deleted afterwards.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(import.meta.url);
+const dist = path.join(path.dirname(here), '..', 'dist', 'ops');
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+const argv = process.argv.slice(2);
+
+if (argv[0] === '--child') {
+  const [, dataDir, outDir] = argv;
+  const { createArchive } = await import(path.join(dist, 'archive.js'));
+  const started = process.hrtime.bigint();
+  const result = await createArchive({
+    groups: [{ root: path.dirname(dataDir), members: [path.basename(dataDir)], matchPrefix: path.basename(dataDir) }],
+    outDir, name: 'bench.tar.zst', exclude: [], zstdLevel: 3, spaceFactor: 0, manifest: { chain: 'bench' },
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  process.stdout.write(JSON.stringify({ ms, size: result.size, files: result.files, bytes: result.bytes, maxRssKiB: process.resourceUsage().maxRSS }) + '\n');
+} else {
+  await main();
+}
+
+async function generate(dir, total) {
+  // Mixed sizes: 40% of the bytes in 4-64 KiB files, 30% in 1-8 MiB, 30% in 64-128 MiB.
+  const random = Buffer.alloc(8 * MiB);
+  randomFillSync(random);
+  const text = Buffer.from('block 0000001 tx 0123456789abcdef state root ffee\n'.repeat(200000)).subarray(0, 8 * MiB);
+  let written = 0;
+  let index = 0;
+  const bands = [[0.4, 4 * 1024, 64 * 1024], [0.3, MiB, 8 * MiB], [0.3, 64 * MiB, 128 * MiB]];
+  for (const [share, min, max] of bands) {
+    let band = 0;
+    while (band < share * total) {
+      const size = Math.floor(Math.min(min + (((index * 7919) % 997) / 997) * (max - min), share * total - band + min));
+      const sub = path.join(dir, `d${index % 64}`);
+      await mkdir(sub, { recursive: true });
+      const handle = await open(path.join(sub, `f${index}.dat`), 'w');
+      const source = index % 2 === 0 ? random : text;
+      const start = (index * 4099) % (4 * MiB);
+      for (let off = 0; off < size; off += 4 * MiB) await handle.write(source, start, Math.min(4 * MiB, size - off));
+      await handle.close();
+      band += size;
+      written += size;
+      index++;
+    }
+  }
+  return { files: index, bytes: written };
+}
+
+function timeSeed(dataDir, out) {
+  const started = process.hrtime.bigint();
+  // The seed's pipeline, run exactly (fixed arguments, no input in the string).
+  const result = spawnSync('sh', ['-c', 'tar -cf - -C "$1" "$2" | pzstd -q -o "$3"', 'sh', path.dirname(dataDir), path.basename(dataDir), out], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('seed pipeline failed');
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+function runChild(dataDir, outDir) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [here, '--child', dataDir, outDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c) => (text += c));
+    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(text)) : reject(new Error(`child exited ${code}`))));
+  });
+}
+
+async function main() {
+  const quick = argv.includes('--quick');
+  const sizes = quick ? [128 * MiB, 256 * MiB] : [GiB, 2 * GiB];
+  const rows = [];
+  for (const total of sizes) {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'snapplan-bench-archive-'));
+    try {
+      const dataDir = path.join(root, 'mainnet');
+      const gen = await generate(dataDir, total);
+      spawnSync('sync');
+      // Warm the page cache the same way for both, then alternate: seed, snapplan, seed, snapplan.
+      spawnSync('tar', ['-cf', '/dev/null', '-C', root, 'mainnet']);
+      const seedMs = [];
+      const ours = [];
+      for (let round = 0; round < 2; round++) {
+        const seedOut = path.join(root, 'seed.tar.zst');
+        seedMs.push(timeSeed(dataDir, seedOut));
+        const seedSize = (await stat(seedOut)).size;
+        await rm(seedOut);
+        const outDir = path.join(root, `out${round}`);
+        await mkdir(outDir);
+        const r = await runChild(dataDir, outDir);
+        ours.push({ ...r, seedSize });
+        await rm(outDir, { recursive: true });
+      }
+      const bestSeed = Math.min(...seedMs);
+      const best = ours.reduce((a, b) => (a.ms <= b.ms ? a : b));
+      rows.push({ bytes: gen.bytes, files: gen.files, seedMs: bestSeed, snapplanMs: best.ms, ratio: bestSeed / best.ms, compressed: best.size, seedCompressed: ours[0].seedSize, peakRssMiB: Math.max(...ours.map((o) => o.maxRssKiB)) / 1024 });
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  }
+  if (argv.includes('--json')) {
+    process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+    return;
+  }
+  console.log('### Archive: snapplan (tar | zstd -T0, sha256 on the stream, manifest) vs `tar | pzstd -o`\n');
+  console.log('| data | files | seed MiB/s | snapplan MiB/s | ratio (≥ 0.95) | compressed (seed) | peak RSS |');
+  console.log('|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(`| ${(r.bytes / GiB).toFixed(2)} GiB | ${r.files} | ${(r.bytes / MiB / (r.seedMs / 1000)).toFixed(0)} | ${(r.bytes / MiB / (r.snapplanMs / 1000)).toFixed(0)} | ${r.ratio.toFixed(2)}× | ${(r.compressed / MiB).toFixed(0)} MiB (${(r.seedCompressed / MiB).toFixed(0)}) | ${r.peakRssMiB.toFixed(0)} MiB |`);
+  }
+  const failed = rows.some((r) => r.ratio < 0.95);
+  if (failed) console.log('\n**below the 0.95× target**');
+}

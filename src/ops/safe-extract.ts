@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import type { Stats } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { ReadEntry } from 'tar';
+import { ArchiveRefusedError, ExternalError } from '../core/errors.js';
+
+export interface ExtractResult {
+  readonly entries: number;
+  /** Names at the top of the extracted tree. */
+  readonly topLevel: readonly string[];
+}
+
+/** Entry types a node's data folder is made of; devices and fifos are never restored. */
+const ALLOWED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
+
+/**
+ * Why an entry may not be written into `staging`, or null when it may. Every path is judged
+ * as written in the archive, before node-tar's own clean-up (which would quietly strip a
+ * leading `/` or skip `..` instead of refusing the archive).
+ */
+export function unsafeEntry(entryPath: string, type: string, linkpath: string | undefined): { reason: ArchiveRefusedError['reason']; message: string } | null {
+  if (!ALLOWED.has(type)) return { reason: 'unsupported-entry', message: `${type} entry ${JSON.stringify(entryPath)}` };
+  const escapes = (p: string) => p.startsWith('/') || /^[a-zA-Z]:/.test(p) || p.includes('\\') || p.includes('\0');
+  const parts = entryPath.split('/');
+  if (escapes(entryPath) || parts.includes('..')) return { reason: 'unsafe-path', message: `path ${JSON.stringify(entryPath)} leaves the folder` };
+  if (type === 'SymbolicLink' || type === 'Link') {
+    const target = linkpath ?? '';
+    if (target === '' || escapes(target)) return { reason: 'unsafe-link', message: `link ${JSON.stringify(entryPath)} → ${JSON.stringify(target)} leaves the folder` };
+    // A symlink resolves from its own folder; a hard link names a path from the archive's root.
+    const resolved = type === 'SymbolicLink' ? path.posix.normalize(path.posix.join(path.posix.dirname(entryPath), target)) : path.posix.normalize(target);
+    if (resolved === '..' || resolved.startsWith('../')) return { reason: 'unsafe-link', message: `link ${JSON.stringify(entryPath)} → ${JSON.stringify(target)} leaves the folder` };
+  }
+  return null;
+}
+
+/**
+ * `zstd -d` | node-tar into a new `staging` folder, refusing the whole archive at the first
+ * unsafe entry or at a cut-short stream. On refusal staging is removed; nothing is ever
+ * written outside it.
+ */
+export async function extractZstdTar(archive: string, staging: string, signal?: AbortSignal): Promise<ExtractResult> {
+  await mkdir(staging, { recursive: false });
+  const tar = await import('tar');
+  const zstdArgs = ['-d', '-c', '-q', archive];
+  const zstd = spawn('zstd', zstdArgs, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+  let zstdErr = '';
+  zstd.stderr.on('data', (chunk: Buffer) => (zstdErr = (zstdErr + chunk.toString()).slice(-2000)));
+  let refused: ArchiveRefusedError | null = null;
+  let entries = 0;
+  const unpack = new tar.Unpack({
+    cwd: staging,
+    strict: true,
+    preservePaths: false,
+    // Owners are the restoring user's; modes are kept but never setuid/setgid bits.
+    preserveOwner: false,
+    filter: (entryPath: string, entry: ReadEntry | Stats) => {
+      if (refused) return false;
+      const read = entry as ReadEntry;
+      const problem = unsafeEntry(entryPath, read.type ?? 'File', read.linkpath);
+      if (problem) {
+        refused = new ArchiveRefusedError(`Archive refused: ${problem.message}.`, problem.reason, entryPath, { hint: 'Nothing was written outside the staging folder, which was removed.' });
+        zstd.kill('SIGTERM');
+        return false;
+      }
+      entries += 1;
+      return true;
+    },
+  });
+  const zstdExit = new Promise<number | null>((resolve) => zstd.once('close', (code) => resolve(code)));
+  const unpacked = new Promise<void>((resolve, reject) => {
+    unpack.once('error', reject);
+    unpack.once('close', resolve);
+    unpack.once('finish', resolve);
+  });
+  zstd.stdout.pipe(unpack);
+  let failure: unknown = null;
+  try {
+    await unpacked;
+  } catch (error) {
+    failure = error;
+  }
+  const code = await zstdExit;
+  if (refused === null && failure === null && code !== 0) failure = new Error(`zstd -d exited with code ${code}: ${zstdErr.trim()}`);
+  if (refused !== null || failure !== null) {
+    await rm(staging, { recursive: true, force: true });
+    if (refused) throw refused;
+    if (signal?.aborted) throw new ExternalError('Extraction cancelled.', { command: 'zstd', args: zstdArgs });
+    const message = failure instanceof Error ? failure.message : String(failure);
+    throw new ArchiveRefusedError(`Archive refused: the stream is damaged or cut short (${message.split('\n')[0]}).`, 'truncated', undefined, {
+      hint: 'Fetch it again; nothing was written outside the staging folder, which was removed.',
+      cause: failure,
+    });
+  }
+  return { entries, topLevel: (await readdir(staging)).sort() };
+}

@@ -1,0 +1,73 @@
+import type { BackupOutcome } from '../plugins/backup-service.js';
+import type { RestoreOutcome } from '../plugins/restore-service.js';
+
+/**
+ * `backup --json` and `restore --json`: one document each, schemaVersion 1. `ok` is false and
+ * `error` set whenever the exit code is not 0; the service's state before and after and every
+ * step's outcome are always present.
+ */
+export function backupDocument(outcome: BackupOutcome): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    type: outcome.error === null ? 'backup-result' : 'command-failed',
+    command: 'backup',
+    ok: outcome.exitCode === 0,
+    exitCode: outcome.exitCode,
+    dryRun: outcome.dryRun,
+    chain: outcome.chain,
+    set: outcome.set,
+    dataDir: outcome.dataDir,
+    destination: outcome.destination,
+    archive: outcome.archive,
+    plannedName: outcome.plannedName,
+    service: outcome.service,
+    node: outcome.node,
+    steps: outcome.steps,
+    error: outcome.error,
+  };
+}
+
+export function restoreDocument(outcome: RestoreOutcome): Record<string, unknown> {
+  return {
+    schemaVersion: 1,
+    type: outcome.error === null ? 'restore-result' : 'command-failed',
+    command: 'restore',
+    ok: outcome.exitCode === 0,
+    exitCode: outcome.exitCode,
+    chain: outcome.chain,
+    dataDir: outcome.dataDir,
+    rollback: outcome.rollback,
+    archives: outcome.archives,
+    oldDirs: outcome.oldDirs,
+    service: outcome.service,
+    node: outcome.node,
+    findings: outcome.findings,
+    steps: outcome.steps,
+    error: outcome.error,
+  };
+}
+
+const MARK = { ok: 'ok  ', skipped: 'skip', failed: 'FAIL' } as const;
+
+export function renderSteps(steps: BackupOutcome['steps']): string {
+  return steps.map((s) => `  ${MARK[s.status]} ${s.name}${s.message ? `: ${s.message}` : ''}${s.ms >= 1000 ? ` (${(s.ms / 1000).toFixed(1)} s)` : ''}\n`).join('');
+}
+
+export function renderBackupText(outcome: BackupOutcome): string {
+  let text = `snapplan backup ${outcome.chain} (${outcome.set}) of ${outcome.dataDir}${outcome.dryRun ? ' — dry run' : ''}\n`;
+  text += renderSteps(outcome.steps);
+  if (outcome.archive) {
+    text += `archive:  ${outcome.archive.location}\n          ${outcome.archive.size} bytes, ${outcome.archive.files} files, sha256 ${outcome.archive.sha256}\n`;
+  } else if (outcome.plannedName) text += `archive name: ${outcome.plannedName}\n`;
+  text += `service:  ${outcome.service.label}: ${outcome.service.before ?? '?'} before, ${outcome.service.after ?? '?'} after\n`;
+  return text;
+}
+
+export function renderRestoreText(outcome: RestoreOutcome): string {
+  let text = `snapplan restore ${outcome.chain}${outcome.rollback ? ' --rollback' : ''} into ${outcome.dataDir}\n`;
+  text += renderSteps(outcome.steps);
+  for (const f of outcome.findings) text += `  ${f.severity}: ${f.message}${f.remedy ? `\n    fix: ${f.remedy}` : ''}\n`;
+  for (const dir of outcome.oldDirs) text += `old data: ${dir}${outcome.rollback ? ' (put back)' : ' (kept; --rollback puts it back)'}\n`;
+  text += `service:  ${outcome.service.label}: ${outcome.service.before ?? '?'} before, ${outcome.service.after ?? '?'} after\n`;
+  return text;
+}
