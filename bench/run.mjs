@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const here = import.meta.dirname;
-const benches = ['plan.mjs', 'blockstore.mjs', 'quarantine.mjs'].filter((name) => existsSync(path.join(here, name)));
+const benches = ['plan.mjs', 'blockstore.mjs', 'quarantine.mjs', 'archive.mjs'].filter((name) => existsSync(path.join(here, name)));
 let failed = false;
 for (const name of benches) {
   console.log(`\n<!-- bench/${name} -->`);
