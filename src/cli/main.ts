@@ -1,6 +1,6 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { isSnapplanError } from '../core/errors.js';
-import { processContext, type CliContext } from './context.js';
+import { canPrompt, processContext, type CliContext } from './context.js';
 import { buildParser, type Selected } from './register.js';
 import { commands } from './registry.js';
 import { packageVersion } from './version.js';
@@ -10,13 +10,21 @@ import { packageVersion } from './version.js';
  * Never exits the process: bin/snapplan.js does, so tests can call main() in-process.
  */
 export async function main(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+  // Bare `snapplan` on a terminal opens the app (on the current folder if it is a ledger).
+  if (argv.length === 0 && canPrompt(ctx)) {
+    try {
+      return await (await import('./commands/tui-handler.js')).openAppWithoutCommand(ctx);
+    } catch (error) {
+      return report(error, ctx);
+    }
+  }
   let selected: Selected | undefined;
   const parser = buildParser(commands, packageVersion(), (s) => (selected = s));
 
   let failure: Error | undefined;
   let output = '';
   try {
-    await parser.parseAsync(withPlanFlag(argv), {}, (error: Error | undefined, _argv: unknown, text: string) => {
+    await parser.parseAsync(withDefaultCommand(argv), {}, (error: Error | undefined, _argv: unknown, text: string) => {
       failure = error ?? undefined;
       output = text;
     });
@@ -41,11 +49,20 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
   }
 }
 
-/** The design card's form `snapplan --plan --ledger L --slot X` is `snapplan plan …`. */
-function withPlanFlag(argv: readonly string[]): string[] {
+/**
+ * Forms without a command word: the design card's `snapplan --plan --ledger L --slot X` is
+ * `snapplan plan …`; `snapplan --ledger L [--slot X]` is the app (`tui`), which without a
+ * terminal prints the plan and a hint instead of waiting.
+ */
+function withDefaultCommand(argv: readonly string[]): string[] {
   const index = argv.indexOf('--plan');
-  if (index === -1) return [...argv];
-  return ['plan', ...argv.slice(0, index), ...argv.slice(index + 1)];
+  if (index !== -1) return ['plan', ...argv.slice(0, index), ...argv.slice(index + 1)];
+  const first = argv[0];
+  const namesLedger = argv.some((a) => a === '--ledger' || a === '-l' || a.startsWith('--ledger='));
+  if (first !== undefined && first.startsWith('-') && namesLedger && !argv.includes('--help') && !argv.includes('--version')) {
+    return ['tui', ...argv];
+  }
+  return [...argv];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { OperationCancelledError, UserError } from '../../src/core/errors.js';
 import { readJournal } from '../../src/ops/journal.js';
 import type { IntentRecord } from '../../src/ops/journal.js';
@@ -26,6 +26,8 @@ async function setup(backupBase?: string) {
   const backupDir = backupBase === undefined ? path.join(ledger, 'snapplan-quarantine') : await tempDir('snapplan-backup-', backupBase);
   const before = await describeTree(ledger);
   const q = await createQuarantine({ backupDir, ledger, targetSlot: 300n, toolVersion: '0.0.0-test', now: new Date('2025-02-03T04:05:06.789Z') });
+  // Tests that stop at a refusal never close the journal; close it for them (idempotent).
+  onTestFinished(() => q.journal.close());
   return { ledger, items, roots, backupDir, before, q };
 }
 

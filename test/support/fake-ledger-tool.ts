@@ -18,6 +18,8 @@ export interface FakeToolConfig {
   createSeconds?: number;
   capitalizationChange?: number;
   emptiesSnapshotFolder?: boolean;
+  /** Rows for `latest-optimistic-slots`: the subcommand answers only when this is set. */
+  latestOptimisticSlots?: Array<{ slot: number; hash: string | null; timestampMs: number | null; voteOnly: boolean }>;
 }
 
 /** Real `--version` lines by release (agave#3198 log; version/src/v4.rs format). */

@@ -2,6 +2,7 @@ import { ExternalError } from '../../core/errors.js';
 import { capture, describeExit, stream, tailLines, type CaptureResult, type StreamResult } from '../../core/process.js';
 import type { LedgerToolInfo } from '../blockstore/blockstore-source.js';
 import { parseBoundsOutput, type ParsedBounds } from './bounds-output.js';
+import { parseLatestOptimisticSlots, type OptimisticSlot } from './latest-optimistic-slots.js';
 import { parseToolVersion } from './version.js';
 
 export interface LedgerToolOptions {
@@ -37,6 +38,25 @@ export class LedgerTool {
         `${this.path} bounds printed something snapplan cannot read.`,
         { command: this.path, args, exitCode: result.exitCode, outputTail: tailLines(result.stdout + result.stderr, 10) },
         { hint: 'Check that --ledger-tool is agave-ledger-tool, or give the range with --blocks FIRST..LAST.' },
+      );
+    }
+    return parsed;
+  }
+
+  /**
+   * The newest optimistically confirmed slots, newest first: candidates for the restart slot X
+   * (the TUI offers them). The top-level form is the one every release since 1.16 accepts, as
+   * for `bounds`.
+   */
+  async latestOptimisticSlots(ledger: string, numSlots = 10): Promise<OptimisticSlot[]> {
+    const args = ['--ledger', ledger, 'latest-optimistic-slots', '--num-slots', String(numSlots)];
+    const result = await this.run(args, 'agave-ledger-tool latest-optimistic-slots');
+    const parsed = parseLatestOptimisticSlots(result.stdout);
+    if (parsed === null) {
+      throw new ExternalError(
+        `${this.path} latest-optimistic-slots printed something snapplan cannot read.`,
+        { command: this.path, args, exitCode: result.exitCode, outputTail: tailLines(result.stdout + result.stderr, 10) },
+        { hint: 'Check that --ledger-tool is agave-ledger-tool; or read the slot from the restart announcement.' },
       );
     }
     return parsed;

@@ -1,0 +1,42 @@
+import type { BlockstoreReport } from '../agave/blockstore/blockstore-source.js';
+import type { Inventory } from '../agave/inventory.js';
+import type { Slot } from '../core/slot.js';
+
+/** An error as the screens show it: one sentence, what to do, and the tool's last lines. */
+export interface ErrorInfo {
+  readonly message: string;
+  readonly hint?: string | undefined;
+  readonly outputTail?: string | undefined;
+}
+
+/** The state of one piece of background work, as a screen renders it. */
+export type Async<T> =
+  | { readonly state: 'idle' }
+  | { readonly state: 'loading' }
+  | { readonly state: 'done'; readonly value: T }
+  | { readonly state: 'failed'; readonly error: ErrorInfo };
+
+/** What the ledger view shows before any X is chosen. */
+export interface LedgerOverview {
+  readonly inventory: Inventory;
+  /** Null when the blockstore could not be read; the reason is in `blockstoreError`. */
+  readonly blockstore: BlockstoreReport | null;
+  readonly blockstoreError: ErrorInfo | null;
+}
+
+/** What the target screen collects: X, and what the restart announcement gave, if anything. */
+export interface ApplyRequest {
+  readonly target: Slot;
+  readonly expectedBankHash?: string | undefined;
+  readonly expectedShredVersion?: number | undefined;
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error) {
+    const hint = 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
+    const details = 'details' in error ? (error.details as { outputTail?: unknown } | undefined) : undefined;
+    const outputTail = typeof details?.outputTail === 'string' && details.outputTail !== '' ? details.outputTail : undefined;
+    return { message: error.message, hint, outputTail };
+  }
+  return { message: String(error) };
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { applyPlan } from '../agave/apply/apply-service.js';
+import type { ApplyEvent, ApplyOutcome } from '../agave/apply/apply-model.js';
+import { backupDirOf, undoQuarantine, type UndoOutcome } from '../agave/apply/undo-service.js';
+import { inspectBlockstore } from '../agave/blockstore-service.js';
+import { LedgerTool } from '../agave/ledger-tool/ledger-tool.js';
+import type { OptimisticSlot } from '../agave/ledger-tool/latest-optimistic-slots.js';
+import { locateLedgerTool } from '../agave/ledger-tool/locate.js';
+import type { Plan } from '../agave/plan-model.js';
+import { preparePlan, type BoundsFrom, type PlanOutcome } from '../agave/plan-service.js';
+import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from '../agave/scanner.js';
+import type { Slot } from '../core/slot.js';
+import { listQuarantines, type QuarantineSummary, type StatusProblem } from '../ops/quarantine-status.js';
+import { toErrorInfo, type ApplyRequest, type LedgerOverview } from './model.js';
+
+/** The flags of `snapplan tui`, as the services take them. */
+export interface TuiOptions {
+  readonly folders: FolderOptions;
+  readonly boundsFrom: BoundsFrom;
+  readonly ledgerTool?: string | undefined;
+  readonly ledgerToolTimeoutMs: number;
+  readonly backupDir?: string | undefined;
+  /** `--slot`: X chosen on the command line; the app opens on its plan. */
+  readonly slot?: Slot | undefined;
+}
+
+export interface TuiEnvironment {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly now: () => Date;
+  readonly signal?: AbortSignal | undefined;
+  /** snapplan's version, written into each quarantine's journal. */
+  readonly toolVersion: string;
+}
+
+export interface ApplyHooks {
+  readonly confirm: (plan: Plan, command: readonly string[]) => Promise<boolean>;
+  readonly onEvent: (event: ApplyEvent) => void;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Everything the app does to the outside world, as one object: the real one calls the same
+ * services as plan/apply/undo/status; component and app tests pass a fake.
+ */
+export interface TuiServices {
+  readonly ledger: string;
+  overview(): Promise<LedgerOverview>;
+  /** Null when no ledger tool answers `latest-optimistic-slots`: the app then does not offer it. */
+  optimisticSlots(): Promise<readonly OptimisticSlot[] | null>;
+  plan(target: Slot): Promise<PlanOutcome>;
+  apply(request: ApplyRequest, hooks: ApplyHooks): Promise<ApplyOutcome>;
+  quarantines(): Promise<{ readonly quarantines: readonly QuarantineSummary[]; readonly problems: readonly StatusProblem[] }>;
+  undo(journalPath: string, onProgress: (text: string) => void): Promise<UndoOutcome>;
+}
+
+export function createTuiServices(options: TuiOptions, environment: TuiEnvironment): TuiServices {
+  const folders = resolveFolders(options.folders, environment.cwd);
+  const planEnv = () => ({ cwd: environment.cwd, env: environment.env, now: environment.now(), signal: environment.signal });
+  const planOptions = (target: Slot) => ({
+    folders: options.folders,
+    target,
+    boundsFrom: options.boundsFrom,
+    ledgerTool: options.ledgerTool,
+    ledgerToolTimeoutMs: options.ledgerToolTimeoutMs,
+    backupDir: options.backupDir,
+  });
+  return {
+    ledger: folders.ledger,
+    async overview() {
+      // Every archive is measured here (a stat each): the ledger view shows all their sizes.
+      const inventory = measureArchives(scanLedger(folders), () => true);
+      try {
+        const { report } = await inspectBlockstore(
+          { folders: options.folders, boundsFrom: options.boundsFrom, ledgerTool: options.ledgerTool, ledgerToolTimeoutMs: options.ledgerToolTimeoutMs },
+          planEnv(),
+        );
+        return { inventory, blockstore: report, blockstoreError: null };
+      } catch (error) {
+        return { inventory, blockstore: null, blockstoreError: toErrorInfo(error) };
+      }
+    },
+    async optimisticSlots() {
+      try {
+        const toolPath = await locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd });
+        const tool = new LedgerTool({ path: toolPath, timeoutMs: options.ledgerToolTimeoutMs, env: environment.env, signal: environment.signal });
+        return await tool.latestOptimisticSlots(folders.ledger, 10);
+      } catch {
+        // A missing tool, an old release or a locked blockstore: simply not offered.
+        return null;
+      }
+    },
+    plan(target) {
+      return preparePlan(planOptions(target), planEnv());
+    },
+    apply(request, hooks) {
+      return applyPlan(
+        {
+          ...planOptions(request.target),
+          incremental: false,
+          deactivateFeatureGates: [],
+          destakeVoteAccounts: [],
+          removeAccounts: [],
+          enableCapitalizationChange: false,
+          extraArgs: [],
+          expectedBankHash: request.expectedBankHash,
+          expectedShredVersion: request.expectedShredVersion,
+          dryRun: false,
+          createTimeoutMs: 0,
+        },
+        { ...planEnv(), signal: environment.signal ? AbortSignal.any([hooks.signal, environment.signal]) : hooks.signal, toolVersion: environment.toolVersion, confirm: hooks.confirm, onEvent: hooks.onEvent },
+      );
+    },
+    quarantines() {
+      return listQuarantines(backupDirOf({ ledger: folders.ledger, backupDir: options.backupDir }, environment.cwd));
+    },
+    undo(journalPath, onProgress) {
+      return undoQuarantine({ journal: journalPath }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+    },
+  };
+}
+
+/** A quarantine's folder name, which says when and for which slot it was made. */
+export function quarantineName(dir: string): string {
+  return path.basename(dir);
+}
