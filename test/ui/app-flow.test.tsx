@@ -49,8 +49,10 @@ describe('the app on a real ledger (in process, real services)', () => {
     await app.press('u');
     await app.waitFor('Put 3 items back where they were?');
     await app.press('y');
-    s = await app.waitFor('✔ put back 3 items', 15_000);
-    expect(s).toMatch(/undone\s+0\/3 held/);
+    await app.waitFor('✔ put back 3 items', 15_000);
+    // The list reloads after the message: wait for the new state rather than racing it.
+    s = await app.waitFor(/undone\s+0\/3 held/, 15_000);
+    expect(s).toContain('✔ put back 3 items');
     expect(existsSync(path.join(L, fullName(289625000)))).toBe(true);
     expect(existsSync(path.join(L, 'snapshots', '289625100'))).toBe(true);
 
