@@ -1,17 +1,9 @@
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
-import type { ApplyEvent, LedgerToolPhase } from '../agave/apply/apply-model.js';
+import { LEDGER_TOOL_PHASE_TEXT, type ApplyEvent, type LedgerToolPhase } from '../agave/apply/apply-model.js';
 import type { Writer } from '../cli/context.js';
 import { formatBytes } from './format.js';
 
-const PHASE_TEXT: Record<LedgerToolPhase, string> = {
-  starting: 'starting',
-  loading: 'loading the base snapshot',
-  replaying: 'replaying blocks to the target',
-  creating: 'creating the snapshot',
-  archiving: 'writing the archive',
-  done: 'done',
-};
 
 /**
  * Prints apply's progress to stderr (stdout stays for the result and --json). On a terminal
@@ -66,7 +58,7 @@ export class ApplyProgress {
       case 'ledger-tool-phase':
         this.phase = event.phase;
         if (event.phase === 'done') break;
-        if (!this.options.live) this.line(`      ${PHASE_TEXT[event.phase]} (${seconds(event.elapsedMs)})`);
+        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${seconds(event.elapsedMs)})`);
         else this.tick();
         break;
       case 'ledger-tool-line':
@@ -91,7 +83,7 @@ export class ApplyProgress {
 
   private tick(): void {
     const tail = this.lastLine.replace(/^\[[^\]]*\]\s*/, '').slice(0, 50);
-    this.redraw(`      ${PHASE_TEXT[this.phase]}  ${seconds(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
+    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${seconds(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
   }
 
   private redraw(text: string): void {

@@ -5,7 +5,7 @@ import type { Finding, Severity } from '../agave/findings.js';
 import type { Inventory } from '../agave/inventory.js';
 import type { Plan } from '../agave/plan-model.js';
 import { formatBytes, plural } from './format.js';
-import { drawSlotAxis, type AxisMark } from './slot-axis.js';
+import { drawSlotAxis, planAxisMarks } from './slot-axis.js';
 
 export interface PlanTextOptions {
   readonly chalk: ChalkInstance;
@@ -52,7 +52,7 @@ export function renderPlanText(
   if (unused > 0) out.push(c.dim(`  ${plural(unused, 'other archive')} below the target, not used and left in place`));
   if (rows.length === 0) out.push(c.dim('  (no snapshot archives found)'));
 
-  const axis = drawSlotAxis({ marks: axisMarks(plan), range: plan.blocks.available, width: Math.max(20, (options.width ?? 80) - 26) });
+  const axis = drawSlotAxis({ marks: planAxisMarks(plan), range: plan.blocks.available, width: Math.max(20, (options.width ?? 80) - 26) });
   if (axis) {
     out.push('');
     out.push(`  ${String(axis.low).padStart(10)} ${axis.line} ${axis.high}`);
@@ -96,16 +96,6 @@ function describeBlockstore(report: BlockstoreReport, tool: LedgerToolInfo | nul
   const roots = report.roots ? `, rooted to ${report.roots.last}` : '';
   const count = report.source === 'manual' ? '' : ` (${plural(total, 'slot')}${roots})`;
   return `slots ${first}–${last}${count}, ${via}`;
-}
-
-function axisMarks(plan: Plan): AxisMark[] {
-  const marks: AxisMark[] = plan.quarantine.map((q) => ({ slot: q.slot, char: '^' }));
-  if (plan.base) {
-    marks.push({ slot: plan.base.full.slot, char: 'F' });
-    if (plan.base.incremental) marks.push({ slot: plan.base.incremental.slot, char: 'I' });
-  }
-  marks.push({ slot: plan.targetSlot, char: 'X' });
-  return marks;
 }
 
 function verdictLine(plan: Plan, c: PlanTextOptions['chalk']): string {

@@ -1,3 +1,4 @@
+import type { Plan } from '../agave/plan-model.js';
 import type { Slot } from '../core/slot.js';
 
 export interface AxisMark {
@@ -57,4 +58,15 @@ function placeMarks(marks: readonly AxisMark[], column: (s: Slot) => number, wid
   for (let i = 1; i < cols.length; i++) cols[i] = Math.max(cols[i] as number, (cols[i - 1] as number) + 1);
   for (let i = cols.length - 1; i >= 0; i--) cols[i] = Math.min(cols[i] as number, i === cols.length - 1 ? width - 1 : (cols[i + 1] as number) - 1);
   return ordered.map(([, char], i) => [Math.max(0, cols[i] as number), char]);
+}
+
+/** A plan on the slot line: F full base, I incremental base, X target, ^ moved aside. */
+export function planAxisMarks(plan: Plan): AxisMark[] {
+  const marks: AxisMark[] = plan.quarantine.map((q) => ({ slot: q.slot, char: '^' }));
+  if (plan.base) {
+    marks.push({ slot: plan.base.full.slot, char: 'F' });
+    if (plan.base.incremental) marks.push({ slot: plan.base.incremental.slot, char: 'I' });
+  }
+  marks.push({ slot: plan.targetSlot, char: 'X' });
+  return marks;
 }

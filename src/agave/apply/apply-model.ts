@@ -41,6 +41,16 @@ export type ApplyEvent =
 
 export type LedgerToolPhase = 'starting' | 'loading' | 'replaying' | 'creating' | 'archiving' | 'done';
 
+/** How each phase reads on screen (the progress lines and the app). */
+export const LEDGER_TOOL_PHASE_TEXT: Record<LedgerToolPhase, string> = {
+  starting: 'starting',
+  loading: 'loading the base snapshot',
+  replaying: 'replaying blocks to the target',
+  creating: 'creating the snapshot',
+  archiving: 'writing the archive',
+  done: 'done',
+};
+
 export interface ApplyOutcome {
   readonly plan: Plan;
   readonly dryRun: boolean;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { ReactNode } from 'react';
-import type { LedgerToolPhase } from '../../agave/apply/apply-model.js';
+import { LEDGER_TOOL_PHASE_TEXT } from '../../agave/apply/apply-model.js';
 import { formatBytes, plural } from '../../output/format.js';
 import type { ApplyRunState, StepStatus } from '../apply-run.js';
 import { formatElapsed, shortenMiddle } from '../text.js';
@@ -16,14 +16,6 @@ export interface ApplyScreenProps {
   readonly height: number;
 }
 
-const PHASE_TEXT: Record<LedgerToolPhase, string> = {
-  starting: 'starting',
-  loading: 'loading the base snapshot',
-  replaying: 'replaying blocks to the target',
-  creating: 'creating the snapshot',
-  archiving: 'writing the archive',
-  done: 'done',
-};
 
 /** The steps with live status; the ledger-tool log's tail fills the rows that are left. */
 export function ApplyScreen({ run, now, width, height }: ApplyScreenProps) {
@@ -82,7 +74,7 @@ export function stepLines(run: ApplyRunState, now: number, width: number): React
     const status: StepStatus = tool.finished ? (tool.finished.exitCode === 0 ? 'done' : 'failed') : 'running';
     out.push(
       <Line>
-        {ICON[status]} ledger-tool {PHASE_TEXT[tool.phase]}  <Tone tone="dim">{formatElapsed(elapsed)}</Tone>
+        {ICON[status]} ledger-tool {LEDGER_TOOL_PHASE_TEXT[tool.phase]}  <Tone tone="dim">{formatElapsed(elapsed)}</Tone>
         {tool.finished && tool.finished.exitCode !== 0 ? <Tone tone="error">  exit {String(tool.finished.exitCode ?? 'signal')}</Tone> : null}
       </Line>,
     );

@@ -4,7 +4,7 @@ import type { Plan } from '../../agave/plan-model.js';
 import type { PlanOutcome } from '../../agave/plan-service.js';
 import type { Slot } from '../../core/slot.js';
 import { formatBytes, plural } from '../../output/format.js';
-import type { AxisMark } from '../../output/slot-axis.js';
+import { planAxisMarks } from '../../output/slot-axis.js';
 import type { Async } from '../model.js';
 import { wrapText } from '../text.js';
 import { errorLines } from './ErrorLines.js';
@@ -40,7 +40,7 @@ export function planLines({ target, plan: state, width }: PlanScreenProps): Reac
     for (const row of table(rows)) out.push(<Line>  <Tone tone="ok">{row.slice(0, 4)}</Tone>{row.slice(4)}</Line>);
   } else out.push(<Line>  <Tone tone="error">no base snapshot below {String(plan.targetSlot)}</Tone></Line>);
   out.push(...blockLines(plan));
-  out.push(...slotAxisLines({ marks: axisMarks(plan), range: plan.blocks.available, width, legend: 'F full base  I incremental base  X target  ^ moved aside  ═ blocks' }));
+  out.push(...slotAxisLines({ marks: planAxisMarks(plan), range: plan.blocks.available, width, legend: 'F full base  I incremental base  X target  ^ moved aside  ═ blocks' }));
 
   if (plan.quarantine.length > 0) {
     out.push(<Line />);
@@ -96,14 +96,4 @@ function findingLines(f: Finding, width: number): ReactNode[] {
   );
   wrapText(f.remedy, width - 6).forEach((l, i) => out.push(<Line>    <Tone tone="dim">{i === 0 ? '→ ' : '  '}</Tone>{l}</Line>));
   return out;
-}
-
-function axisMarks(plan: Plan): AxisMark[] {
-  const marks: AxisMark[] = plan.quarantine.map((q) => ({ slot: q.slot, char: '^' }));
-  if (plan.base) {
-    marks.push({ slot: plan.base.full.slot, char: 'F' });
-    if (plan.base.incremental) marks.push({ slot: plan.base.incremental.slot, char: 'I' });
-  }
-  marks.push({ slot: plan.targetSlot, char: 'X' });
-  return marks;
 }
