@@ -1,0 +1,6 @@
+import type { CommandDefinition } from '../define-command.js';
+import { devicedbCommand } from './devicedb.js';
+import { k8sCommand } from './k8s.js';
+
+/** Cluster-wide jobs that archive no local folder: Kubernetes StatefulSets and devicedb clusters. */
+export const clusterCommands: readonly CommandDefinition<never>[] = [k8sCommand, devicedbCommand] as readonly CommandDefinition<never>[];

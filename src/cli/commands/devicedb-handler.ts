@@ -1,0 +1,100 @@
+import path from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { toJson } from '../../output/json.js';
+import { serviceController, type ServiceController } from '../../ops/service-control.js';
+import { parseNode, parseNodes } from '../../plugins/devicedb/node-address.js';
+import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../plugins/devicedb/restore-service.js';
+import { runDevicedbSnapshot, type DevicedbEvent } from '../../plugins/devicedb/snapshot-service.js';
+import type { CliContext } from '../context.js';
+import type { DevicedbArgs } from './devicedb.js';
+
+function seconds(value: number, flag: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new UserError(`${flag} ${value} is not a positive number of seconds.`);
+  return Math.round(value * 1000);
+}
+
+function labelled(values: readonly string[], flag: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    if (eq <= 0 || eq === value.length - 1) throw new UserError(`${flag} ${JSON.stringify(value)} is not LABEL=VALUE.`);
+    map.set(value.slice(0, eq), value.slice(eq + 1));
+  }
+  return map;
+}
+
+export async function devicedbHandler(args: DevicedbArgs, ctx: CliContext): Promise<number> {
+  const client = { requestTimeoutMs: seconds(args.requestTimeout, '--request-timeout'), idleTimeoutMs: seconds(args.requestTimeout, '--request-timeout'), signal: ctx.signal };
+  let lastProgress = 0;
+  const onEvent = (event: DevicedbEvent) => {
+    if (event.type === 'step') return ctx.stderr.write(`snapplan: ${event.text}\n`);
+    // Progress at most every 64 MiB and at the end, so logs stay readable.
+    if (event.bytes === event.total || event.bytes - lastProgress >= 64 * 1024 * 1024) {
+      lastProgress = event.bytes === event.total ? 0 : event.bytes;
+      ctx.stderr.write(`snapplan: ${event.label}: ${event.bytes}${event.total !== null ? ` of ${event.total}` : ''} bytes\n`);
+    }
+  };
+  if (args.action === 'snapshot') {
+    const result = await runDevicedbSnapshot(
+      {
+        nodes: parseNodes(args.node),
+        initiator: args.initiator,
+        outDir: path.resolve(ctx.cwd, args.out),
+        pollIntervalMs: seconds(args.pollInterval, '--poll-interval'),
+        timeoutMs: seconds(args.timeout, '--timeout'),
+        client,
+        dryRun: args.dryRun,
+        now: ctx.now(),
+      },
+      onEvent,
+    );
+    if (args.json) ctx.stdout.write(toJson({ schemaVersion: 1, type: 'devicedb-snapshot', ...result }) + '\n');
+    else {
+      if (result.dryRun) ctx.stdout.write(`Would run:\n${result.plannedCalls.map((c) => `  ${c}`).join('\n')}\n`);
+      for (const n of result.nodes) ctx.stdout.write(`${n.label} (${n.address}): ${n.status}${n.download.status === 'ok' ? `, ${n.download.value.file} (${n.download.value.bytes} bytes)` : n.download.status === 'failed' ? `, download failed: ${n.download.message}` : ''}\n`);
+      if (result.manifest) ctx.stdout.write(`Snapshot ${result.uuid}: manifest ${result.manifest}\n`);
+    }
+    if (result.error) {
+      ctx.stderr.write(`snapplan: ${result.error.message}\n${result.error.hint ? `${result.error.hint}\n` : ''}`);
+      return 1;
+    }
+    return 0;
+  }
+  if (!args.manifest) throw new UserError('devicedb restore needs --manifest FILE.');
+  const stores = labelled(args.store, '--store');
+  const services = labelled(args.service, '--service');
+  const nodes = new Map(args.node.map((value) => [parseNode(value).label, parseNode(value)]));
+  const targets = new Map<string, DevicedbRestoreTarget>();
+  for (const [label, store] of stores) {
+    const name = services.get(label);
+    const service: ServiceController =
+      args.serviceManager === 'none'
+        ? serviceController({ kind: 'none', stopTimeoutSeconds: args.stopTimeout, forceKill: false })
+        : serviceController({ kind: args.serviceManager, name, stopTimeoutSeconds: args.stopTimeout, forceKill: false, env: ctx.env });
+    targets.set(label, { store: path.resolve(ctx.cwd, store), service, node: nodes.get(label) });
+  }
+  const result = await runDevicedbRestore(
+    {
+      manifestPath: path.resolve(ctx.cwd, args.manifest),
+      targets,
+      client,
+      overviewTimeoutMs: seconds(args.timeout, '--timeout'),
+      pollIntervalMs: seconds(args.pollInterval, '--poll-interval'),
+      keepOld: args.keepOld,
+      dryRun: args.dryRun,
+      now: ctx.now(),
+    },
+    onEvent,
+  );
+  if (args.json) ctx.stdout.write(toJson({ schemaVersion: 1, type: 'devicedb-restore', ...result }) + '\n');
+  else {
+    if (result.dryRun) ctx.stdout.write(`Would do:\n${result.plannedSteps.map((c) => `  ${c}`).join('\n')}\n`);
+    else for (const n of result.nodes) ctx.stdout.write(`${n.label}: ${n.store} ← ${n.piece} (${n.entries ?? 0} files), overview ${n.overview.status === 'ok' ? 'ok' : n.overview.status === 'failed' ? n.overview.message : 'not checked'}\n`);
+    if (result.keptStores.length > 0) ctx.stdout.write(`Replaced stores kept: ${result.keptStores.join(', ')}\n`);
+  }
+  if (result.error) {
+    ctx.stderr.write(`snapplan: ${result.error.message}\n${result.error.hint ? `${result.error.hint}\n` : ''}`);
+    return 1;
+  }
+  return 0;
+}

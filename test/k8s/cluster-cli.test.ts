@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { clusterCommands } from '../../src/cli/commands/cluster-commands.js';
+import type { CliContext } from '../../src/cli/context.js';
+import { buildParser, type Selected } from '../../src/cli/register.js';
+import { isSnapplanError } from '../../src/core/errors.js';
+import { startCluster, flatTar } from '../devicedb/devicedb-server.js';
+import { tempDir } from '../support/temp-dir.js';
+import { env, KUBECTL, readCluster, writeCluster } from './fake-cluster.js';
+
+/** main()'s steps over the cluster commands only (the lead adds them to the registry). */
+async function run(argv: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) {
+  let stdout = '';
+  let stderr = '';
+  const ctx: CliContext = { cwd, env: { ...extraEnv }, stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) }, stdoutIsTTY: false, now: () => new Date('2026-11-21T12:00:00Z') };
+  let selected: Selected | undefined;
+  await buildParser(clusterCommands, '0.0.0', (s) => (selected = s)).parseAsync(argv);
+  if (!selected) throw new Error('no command');
+  const args = Object.fromEntries(Object.entries(selected.args).filter(([k]) => !k.includes('-')));
+  let exitCode: number;
+  try {
+    exitCode = await (await selected.definition.handler())(args as never, ctx);
+  } catch (error) {
+    if (!isSnapplanError(error)) throw error;
+    stderr += error.message;
+    exitCode = error.exitCode;
+  }
+  return { exitCode, stdout, stderr };
+}
+
+describe('cluster commands', () => {
+  it('devicedb snapshot --json documents every node and the manifest', async () => {
+    const dir = await tempDir();
+    const tar = await flatTar(dir, { CURRENT: 'x' });
+    const c = await startCluster({ a: { tar, nodeId: '1' }, b: { tar, nodeId: '2', processingPolls: 1 } });
+    const r = await run(['devicedb', 'snapshot', ...c.nodes.map((n) => `--node=${n.label}=127.0.0.1:${n.port}`), '--out', 'out', '--poll-interval', '0.02', '--json'], dir);
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, type: 'devicedb-snapshot', uuid: c.snapshots[0], error: null });
+    expect(doc.manifest).toBe(path.join(dir, 'out', `snapshot-${c.snapshots[0]}.manifest.json`));
+  });
+
+  it('devicedb snapshot with a bad --node is a usage error (exit 2)', async () => {
+    const dir = await tempDir();
+    const r = await run(['devicedb', 'snapshot', '--node', 'nohostport'], dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/is not host:port/);
+  });
+
+  it('k8s snapshot --dry-run --json prints every call and manifest and changes nothing', async () => {
+    const dir = await tempDir();
+    const state = await writeCluster(dir);
+    const r = await run(['k8s', 'snapshot', '--statefulset', 'web', '-n', 'chain', '--kubectl', KUBECTL, '--dry-run', '--json', '--journal-dir', 'j'], dir, env(state));
+    expect(r.exitCode).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ schemaVersion: 1, type: 'k8s-snapshot', dryRun: true, replicas: 3 });
+    expect(doc.calls.filter((c: { executed: boolean }) => !c.executed).map((c: { argv: string[] }) => c.argv.slice(2).join(' '))).toEqual([
+      'scale statefulset/web --replicas=0',
+      'wait --for=delete pod/web-0 --timeout=600s',
+      'wait --for=delete pod/web-1 --timeout=600s',
+      'wait --for=delete pod/web-2 --timeout=600s',
+      'apply -f -',
+      'apply -f -',
+      'apply -f -',
+      'scale statefulset/web --replicas=3',
+      'rollout status statefulset/web --timeout=600s',
+    ]);
+    expect(r.stderr).toContain('(dry run) ');
+    expect(r.stderr).toContain('"persistentVolumeClaimName": "data-web-2"');
+    expect((await readCluster(state)).statefulsets['chain/web']?.spec.replicas).toBe(3);
+  });
+
+  it('k8s undo without a journal to act on is a usage error', async () => {
+    const dir = await tempDir();
+    const r = await run(['k8s', 'undo', '--statefulset', 'web', '--journal-dir', 'none'], dir);
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/No unfinished snapplan k8s job/);
+  });
+});
