@@ -10,7 +10,7 @@ import { findHolders } from '../ops/open-files.js';
 import { makeS3Client, parseS3Url, s3Key, uploadFile, type S3Settings } from '../ops/s3.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, type ErrorReport, type StepRecord } from './steps.js';
+import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord } from './steps.js';
 
 /**
  * stop → archive → restart → upload, the same for every chain. The restart is in a `finally`:
@@ -153,20 +153,9 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
     error = caught;
   } finally {
     if (changed) {
-      if (!request.restart) log.skip('restart', '--no-restart');
-      else {
-        try {
-          await log.run('restart', () => controller.start(), () => controller.label);
-          if (request.rpc) {
-            await log.run('health-after', async () => {
-              const result = await request.plugin.confirmRestored(request.rpc as string, env, { timeoutMs: request.healthTimeoutMs, growBlocks: 0 });
-              if (result.status === 'failed') throw new ExternalError(result.message, { command: 'GET', args: [request.rpc as string] });
-            });
-          } else log.skip('health-after', 'no --rpc');
-        } catch (restartError) {
-          error ??= restartError;
-        }
-      }
+      // Always restart: `error ??= await …` would skip the call when something already failed.
+      const restartError = await restartAndConfirm(log, controller, request, env);
+      error ??= restartError;
     }
     after = before === null ? null : await controller.state().catch(() => 'unknown' as const);
     await lock?.release();

@@ -1,4 +1,6 @@
-import { SnapplanError } from '../core/errors.js';
+import { ExternalError, SnapplanError } from '../core/errors.js';
+import type { ServiceController } from '../ops/service-control.js';
+import type { ChainPlugin, PluginEnv } from './plugin.js';
 
 /** One step of a job as reported in text and JSON: what ran, how it ended, how long it took. */
 export interface StepRecord {
@@ -57,4 +59,36 @@ export function errorReport(error: unknown): ErrorReport {
     return { message: error.message, hint: error.hint, outputTail: tail || undefined, exitCode: error.exitCode };
   }
   return { message: errorMessage(error), exitCode: 1 };
+}
+
+/**
+ * After a stop, whatever happened meanwhile: start the service again (unless --no-restart)
+ * and confirm its health. Returns the error to report, or null; never throws, so the caller's
+ * own failure is not masked.
+ */
+export async function restartAndConfirm(
+  log: StepLog,
+  controller: ServiceController,
+  request: { readonly restart: boolean; readonly rpc: string | undefined; readonly plugin: ChainPlugin; readonly healthTimeoutMs: number },
+  env: PluginEnv,
+): Promise<unknown> {
+  if (!request.restart) {
+    log.skip('restart', '--no-restart');
+    return null;
+  }
+  try {
+    await log.run('restart', () => controller.start(), () => controller.label);
+    const rpc = request.rpc;
+    if (rpc === undefined) {
+      log.skip('health-after', 'no --rpc');
+      return null;
+    }
+    await log.run('health-after', async () => {
+      const result = await request.plugin.confirmRestored(rpc, env, { timeoutMs: request.healthTimeoutMs, growBlocks: 0 });
+      if (result.status === 'failed') throw new ExternalError(result.message, { command: 'GET', args: [rpc] });
+    });
+    return null;
+  } catch (error) {
+    return error;
+  }
 }
