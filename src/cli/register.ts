@@ -23,7 +23,9 @@ export function buildParser(definitions: readonly CommandDefinition<never>[], ve
     .parserConfiguration({ 'populate--': true })
     .demandCommand(1, 'Name a command, e.g. snapplan plan --ledger L --slot X.')
     .recommendCommands()
-    .wrap(Math.min(100, process.stdout.columns || 80))
+    // Off a terminal (pipes, tests) 100 columns, so that the longer command names keep the
+    // descriptions readable.
+    .wrap(process.stdout.isTTY ? Math.min(100, process.stdout.columns || 80) : 100)
     .epilogue('Exit codes: 0 done (plan: reachable), 1 failed, 2 bad input or usage, 3 plan: not reachable, 130 cancelled.\nDocs: README.md');
   for (const definition of definitions) {
     parser = parser.command({

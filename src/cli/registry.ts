@@ -1,6 +1,8 @@
 import type { CommandDefinition } from './define-command.js';
 import { applyCommand } from './commands/apply.js';
 import { blockstoreCommand } from './commands/blockstore.js';
+import { clusterCommands } from './commands/cluster-commands.js';
+import { maintenanceCommands } from './commands/maintenance-commands.js';
 import { planCommand } from './commands/plan.js';
 import { pluginCommands } from './commands/plugin-commands.js';
 import { statusCommand } from './commands/status.js';
@@ -10,4 +12,10 @@ import { undoCommand } from './commands/undo.js';
 const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand] as readonly CommandDefinition<never>[];
 
 /** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
-export const commands: readonly CommandDefinition<never>[] = [...agaveCommands, ...uiCommands, ...pluginCommands];
+export const commands: readonly CommandDefinition<never>[] = [
+  ...agaveCommands,
+  ...uiCommands,
+  ...pluginCommands,
+  ...maintenanceCommands,
+  ...clusterCommands,
+];

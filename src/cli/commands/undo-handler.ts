@@ -1,3 +1,5 @@
+import { open } from 'node:fs/promises';
+import path from 'node:path';
 import { undoQuarantine } from '../../agave/apply/undo-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { toJson } from '../../output/json.js';
@@ -6,6 +8,14 @@ import type { UndoArgs } from './undo.js';
 
 /** Exit 0 when everything is back; 2 when an item was refused (something took its place); 1 when one is missing. */
 export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<number> {
+  // One `undo` for every journal snapplan writes: a k8s job's journal scales its StatefulSet back.
+  if (args.journal !== undefined && (await isK8sJobJournal(path.resolve(ctx.cwd, args.journal)))) {
+    const { k8sHandler } = await import('./k8s-handler.js');
+    return k8sHandler(
+      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: false, json: args.json },
+      ctx,
+    );
+  }
   const { quarantine, result, recreated } = await undoQuarantine(
     { journal: args.journal, ledger: args.ledger, backupDir: args.backupDir, forceCopy: args.forceCopy },
     { cwd: ctx.cwd, signal: ctx.signal, onProgress: args.json ? undefined : (text) => ctx.stderr.write(`  ${text}\n`) },
@@ -40,4 +50,21 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
     return ExitCode.Usage;
   }
   return ExitCode.Ok;
+}
+
+/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/plugins/k8s/replica-journal.ts). */
+async function isK8sJobJournal(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const buffer = Buffer.alloc(512);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const first = buffer.subarray(0, bytesRead).toString('utf8').split('\n')[0] ?? '';
+    const record = JSON.parse(first) as { type?: unknown; job?: unknown };
+    return record.type === 'begin' && typeof record.job === 'string';
+  } catch {
+    return false;
+  } finally {
+    await handle?.close();
+  }
 }
