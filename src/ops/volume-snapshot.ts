@@ -4,7 +4,7 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { ExitCode } from '../core/exit-codes.js';
 import { capture, describeExit } from '../core/process.js';
 import type { ChainPlugin, NodeHealth } from '../plugins/plugin.js';
-import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord } from '../plugins/steps.js';
+import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState } from '../plugins/steps.js';
 import { createEbsSnapshot, describeVolume, makeEc2Client, VOLUME_ID, waitForEbsSnapshot, type Ec2Settings, type EbsSnapshot } from './ec2.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { checkLvmArgs, lvmPreflight, lvmSnapshot } from './lvm.js';
@@ -148,7 +148,7 @@ export async function runVolumeSnapshot(request: VolumeSnapshotRequest, env: Vol
         return result.status === 'ok' ? result.value : null;
       }, (h) => (h?.height != null ? `height ${h.height}` : undefined)).catch(() => null);
     } else log.skip('health-before', 'no --rpc');
-    before = await controller.state();
+    before = await knownState(controller);
     await log.run('preflight', () => chosen.preflight(), (m) => m);
     if (request.dryRun) {
       log.skip('stop', 'dry run');

@@ -10,7 +10,7 @@ import { findHolders } from '../ops/open-files.js';
 import { makeS3Client, parseS3Url, s3Key, uploadFile, type S3Settings } from '../ops/s3.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord } from './steps.js';
+import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState } from './steps.js';
 
 /**
  * stop → archive → restart → upload, the same for every chain. The restart is in a `finally`:
@@ -104,7 +104,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
     version = versionOutcome.status === 'ok' ? versionOutcome.value : null;
     if (versionOutcome.status === 'ok') log.steps.push({ name: 'version', status: 'ok', ms: 0, message: version ?? undefined });
     else log.skip('version', versionOutcome.status === 'skipped' ? versionOutcome.reason : versionOutcome.message);
-    before = await controller.state();
+    before = await knownState(controller);
     plannedName = request.name ?? request.plugin.archiveName({ now: env.now, dataDir, host: os.hostname(), set: request.set, version, network: request.network ?? health?.network ?? null });
     if (!plannedName.endsWith('.tar.zst')) throw new UserError(`--name ${plannedName} must end in .tar.zst.`);
     if (request.dryRun) {

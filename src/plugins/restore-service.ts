@@ -12,7 +12,7 @@ import { downloadFile, makeS3Client, parseS3Url, readSmallObject, type S3Setting
 import { extractZstdTar } from '../ops/safe-extract.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, Finding, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, type ErrorReport, type StepRecord } from './steps.js';
+import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState } from './steps.js';
 
 /**
  * fetch → verify sha256 → extract into staging (all before the node is touched: a bad archive
@@ -132,7 +132,7 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
     if (lock === null) lock = await acquireLock(path.join(parent, `.${path.basename(dataDir)}.snapplan.lock`), { purpose: 'restore' });
 
     // From here on the node is touched: failures exit 1, and the service is started again.
-    before = await controller.state();
+    before = await knownState(controller);
     if (before === 'stopped' || controller.kind === 'none') log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
     else {
       changed = true;

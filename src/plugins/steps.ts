@@ -1,5 +1,5 @@
-import { ExternalError, SnapplanError } from '../core/errors.js';
-import type { ServiceController } from '../ops/service-control.js';
+import { ExternalError, SnapplanError, UserError } from '../core/errors.js';
+import type { ServiceController, ServiceState } from '../ops/service-control.js';
 import type { ChainPlugin, PluginEnv } from './plugin.js';
 
 /** One step of a job as reported in text and JSON: what ran, how it ended, how long it took. */
@@ -91,4 +91,19 @@ export async function restartAndConfirm(
   } catch (error) {
     return error;
   }
+}
+
+/**
+ * The service's state before anything is done to it. A state the manager cannot report (an
+ * unknown container or unit name, a daemon that does not answer) is a refusal: snapplan will
+ * not stop, archive around, or restart something it cannot see.
+ */
+export async function knownState(controller: ServiceController): Promise<ServiceState> {
+  const state = await controller.state();
+  if (state === 'unknown' && controller.kind !== 'none') {
+    throw new UserError(`The state of ${controller.label} cannot be read, so nothing was stopped.`, {
+      hint: 'Check the name (--service) and the service manager (--service-manager).',
+    });
+  }
+  return state;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { hashFile } from '../../src/ops/copy.js';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { getJson, startTestNode, testNodeUnit, treeHash } from './helpers.js';
+import { FIXTURE_BIN, getJson, run, startTestNode, testNodeUnit, treeHash } from './helpers.js';
 
 describe('backup and restore with a live test node behind the systemctl stand-in', () => {
   it('stops, archives, restarts; restore gives back the exact tree; rollback puts the newer one back', async () => {
@@ -81,6 +81,31 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     expect(rdoc.steps.find((s: { name: string }) => s.name.startsWith('health'))).toMatchObject({ name: 'health (wait for 3 new block(s))', status: 'ok' });
     // The restored node went back to the archived height, then grew from there.
     expect(rdoc.node.height).toBeLessThan(height + 40);
+  });
+
+  it('stops and starts a Docker container around the archive (docker stop -t / start / inspect)', async () => {
+    const dir = await tempDir();
+    const data = path.join(dir, 'node-data');
+    const out = path.join(dir, 'out');
+    await mkdir(out);
+    const node = await testNodeUnit(dir, data, 'node1');
+    await run(path.join(FIXTURE_BIN, 'docker'), ['start', 'node1'], { env: node.env });
+    await node.port(); // the container's node is up
+    // No --rpc: the test node takes a new port at each start, so only the container state is checked.
+    const backup = await runMain(
+      ['backup', 'generic', '--data-dir', data, '--to', out, '--service-manager', 'docker', '--service', 'node1', '--stop-timeout', '20', '--json'],
+      { cwd: dir, env: node.env },
+    );
+    expect(backup.exitCode, backup.stderr).toBe(0);
+    const doc = JSON.parse(backup.stdout);
+    expect(doc.service).toMatchObject({ before: 'running', after: 'running' });
+    expect(doc.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(expect.arrayContaining(['stop:ok', 'archive:ok', 'restart:ok']));
+    expect((await run(path.join(FIXTURE_BIN, 'docker'), ['inspect', '--format', '{{.State.Status}}', 'node1'], { env: node.env })).stdout.trim()).toBe('running');
+    // An unknown container is refused before anything is stopped or written.
+    const unknown = await runMain(['backup', 'generic', '--data-dir', data, '--to', out, '--service-manager', 'docker', '--service', 'nope', '--json'], { cwd: dir, env: node.env });
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toMatch(/The state of docker nope cannot be read, so nothing was stopped/);
+    expect(await readdir(out)).toHaveLength(3); // only the first backup's archive, checksum and manifest
   });
 
   it('refuses to archive a folder a live process holds open (exit 2, nothing written)', async () => {

@@ -8,7 +8,7 @@ import { onTestFinished } from 'vitest';
 
 export const FIXTURE_BIN = path.resolve(import.meta.dirname, '../../fixtures/bin');
 export const TEST_NODE = path.join(FIXTURE_BIN, 'test-node.mjs');
-const run = promisify(execFile);
+export const run = promisify(execFile);
 
 /** One hash over a tree's names, kinds, sizes, modes, contents and link targets (not times). */
 export async function treeHash(root: string): Promise<string> {
