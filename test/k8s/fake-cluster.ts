@@ -6,13 +6,14 @@ export const KUBECTL = path.resolve(import.meta.dirname, '../../fixtures/bin/kub
 
 export interface FakeState {
   currentContext: string;
-  config: { podTerminationMs?: number; snapshotReadyMs?: number; failSnapshots?: string[]; failScale?: boolean; failApply?: boolean };
+  config: { podTerminationMs?: number; snapshotReadyMs?: number; failSnapshots?: string[]; failScale?: boolean; failApply?: boolean; failApplyNames?: string[] };
   statefulsets: Record<string, { spec: { replicas: number } & Record<string, unknown> } & Record<string, unknown>>;
   pvcs: Record<string, Record<string, unknown>>;
   pvs: Record<string, Record<string, unknown>>;
-  volumesnapshots: Record<string, { metadata: { name: string; labels?: Record<string, string> }; status?: Record<string, unknown> } & Record<string, unknown>>;
+  volumesnapshots: Record<string, { metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; status?: Record<string, unknown> } & Record<string, unknown>>;
   pods: Record<string, Record<string, unknown>>;
   nodes: Record<string, Record<string, unknown>>;
+  storageclasses?: Record<string, Record<string, unknown>>;
   calls: { argv: string[]; input?: string }[];
 }
 
@@ -42,6 +43,9 @@ export async function writeCluster(dir: string, config: FakeState['config'] = {}
     nodes: {
       'ip-10-0-1-1': { metadata: { name: 'ip-10-0-1-1', labels: { 'topology.kubernetes.io/zone': 'us-east-2a' } } },
       'ip-10-0-2-1': { metadata: { name: 'ip-10-0-2-1', labels: { 'topology.kubernetes.io/zone': 'us-east-2b' } } },
+    },
+    storageclasses: {
+      gp3: { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'gp3' }, provisioner: 'ebs.csi.aws.com', reclaimPolicy: 'Delete', volumeBindingMode: 'Immediate' },
     },
     calls: [],
   };

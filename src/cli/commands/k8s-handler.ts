@@ -4,7 +4,9 @@ import { UserError } from '../../core/errors.js';
 import { toJson } from '../../output/json.js';
 import { undoK8sJob } from '../../plugins/k8s/k8s-undo.js';
 import { Kubectl, type KubectlCall } from '../../plugins/k8s/kubectl.js';
+import { parseEbsVolume, runK8sRestore, type RestoreSource } from '../../plugins/k8s/restore-service.js';
 import { runK8sSnapshot } from '../../plugins/k8s/snapshot-service.js';
+import type { ErrorReport } from '../../plugins/steps.js';
 import type { CliContext } from '../context.js';
 import type { K8sArgs } from './k8s.js';
 
@@ -36,20 +38,57 @@ export async function k8sHandler(args: K8sArgs, ctx: CliContext): Promise<number
     if (result.error) ctx.stderr.write(`snapplan: ${result.error.message}\n`);
     return result.error ? result.error.exitCode || 1 : 0;
   }
-  if (!args.statefulset) throw new UserError('k8s snapshot needs --statefulset NAME.');
+  if (!args.statefulset) throw new UserError(`k8s ${args.action} needs --statefulset NAME.`);
   const kubectl = new Kubectl({ ...kubectlBase, namespace: args.namespace, context: args.context });
+  const calls = () => kubectl.calls.map((c) => ({ argv: c.argv, executed: c.executed, manifest: c.input === undefined ? undefined : JSON.parse(c.input) as unknown }));
+  if (args.action === 'restore') {
+    const source = restoreSource(args, ctx.cwd);
+    const result = await runK8sRestore(
+      kubectl,
+      { statefulset: args.statefulset, source, claim: args.claim, size: args.size, storageClass: args.storageClass, replace: args.replace ?? false, journalDir, scale, now: ctx.now() },
+      onEvent,
+    );
+    if (args.json) {
+      ctx.stdout.write(toJson({ schemaVersion: 1, type: 'k8s-restore', dryRun: args.dryRun, calls: calls(), ...result }) + '\n');
+    } else {
+      for (const c of result.claims) {
+        const from = c.snapshot !== null ? `from VolumeSnapshot ${c.snapshot} (restoreSize ${c.restoreSize ?? '?'})` : `PV ${c.pv ?? '?'} on ${c.volumeId ?? '?'}`;
+        ctx.stdout.write(`${c.pvc}: ${args.dryRun ? 'would be restored' : c.state} ${from}, ${c.size}${c.existing ? `, replacing the claim on ${c.existing.volume ?? 'no volume'}` : ''}\n`);
+      }
+      if (result.manifestFile) ctx.stdout.write(`manifests: ${result.manifestFile}\n`);
+      ctx.stdout.write(`statefulset/${result.statefulset}: ${result.scaledBack ? `back at ${result.replicas} replicas` : `NOT scaled back to ${result.replicas}`}${result.journal ? ` (journal ${result.journal})` : ''}\n`);
+    }
+    return reportError(result.error, ctx);
+  }
   const result = await runK8sSnapshot(kubectl, { statefulset: args.statefulset, snapshotClass: args.snapshotClass, journalDir, readyTimeoutSeconds: args.readyTimeout, scale, now: ctx.now() }, onEvent);
   if (args.json) {
-    ctx.stdout.write(toJson({ schemaVersion: 1, type: 'k8s-snapshot', dryRun: args.dryRun, calls: kubectl.calls.map((c) => ({ argv: c.argv, executed: c.executed, manifest: c.input === undefined ? undefined : JSON.parse(c.input) })), ...result }) + '\n');
+    ctx.stdout.write(toJson({ schemaVersion: 1, type: 'k8s-snapshot', dryRun: args.dryRun, calls: calls(), ...result }) + '\n');
   } else {
     for (const s of result.snapshots) ctx.stdout.write(`${s.name} (${s.pvc}): ${args.dryRun ? 'would be created' : s.readyToUse ? `ready, ${s.restoreSize}` : s.error ? `failed: ${s.error}` : 'not ready'}\n`);
     ctx.stdout.write(`statefulset/${result.statefulset}: ${result.scaledBack ? `back at ${result.replicas} replicas` : `NOT scaled back to ${result.replicas}`}${result.journal ? ` (journal ${result.journal})` : ''}\n`);
   }
-  if (result.error) {
-    ctx.stderr.write(`snapplan: ${result.error.message}\n`);
-    if (result.error.outputTail) ctx.stderr.write(result.error.outputTail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
-    if (result.error.hint) ctx.stderr.write(`${result.error.hint}\n`);
-    return result.error.exitCode || 1;
+  return reportError(result.error, ctx);
+}
+
+function reportError(error: ErrorReport | null, ctx: CliContext): number {
+  if (!error) return 0;
+  ctx.stderr.write(`snapplan: ${error.message}\n`);
+  if (error.outputTail) ctx.stderr.write(error.outputTail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
+  if (error.hint) ctx.stderr.write(`${error.hint}\n`);
+  return error.exitCode || 1;
+}
+
+/** Exactly one of the two routes; the EBS route's flags are checked here, before any kubectl call. */
+function restoreSource(args: K8sArgs, cwd: string): RestoreSource {
+  const ebs = args.ebsVolume ?? [];
+  if ((args.fromSnapshots === undefined) === (ebs.length === 0)) {
+    throw new UserError('k8s restore needs either --from-snapshots SET|JOURNAL or --ebs-volume ORDINAL=vol-… (not both).');
   }
-  return 0;
+  if (args.fromSnapshots !== undefined) {
+    if (args.zone !== undefined) throw new UserError('--zone belongs to the EBS route (--ebs-volume); a restore from snapshots takes the zone the provisioner picks.');
+    const from = args.fromSnapshots.endsWith('.jsonl') ? path.resolve(cwd, args.fromSnapshots) : args.fromSnapshots;
+    return { kind: 'snapshots', from };
+  }
+  if (args.zone === undefined) throw new UserError('--ebs-volume needs --zone, the volumes\' availability zone (like us-east-2a).');
+  return { kind: 'ebs', volumes: ebs.map(parseEbsVolume), zone: args.zone, fsType: args.fsType ?? 'ext4' };
 }
