@@ -1,15 +1,17 @@
 // Benchmark of the backup archive step (src/ops/archive.ts), run from dist/ (`npm run build` first).
 //
-//   node bench/archive.mjs [--json] [--quick]
+//   node bench/archive.mjs [--json] [--quick] [--rounds N]
 //
 // Generates a folder of mixed file sizes (many small, some medium, a few large; half of the
 // bytes compressible, half random) in the OS temp dir, at two sizes (1 and 2 GiB; --quick:
 // 128 and 256 MiB), and in the same run archives it
-//   a) with snapplan: tar | zstd -T0 -3 with sha256 on the stream, the manifest and .sha256;
+//   a) with snapplan: tar | zstd -T0 -3 into the file, sha256 of exactly the bytes written, the
+//      file fsync'd before its rename, the manifest and .sha256;
 //   b) as the Stacks seed does: `tar -cf - -C parent dir | pzstd -o out` (no checksum).
 // Reports the throughput ratio a/b (target ≥ 0.95) and the peak RSS of the Node process that
 // ran a), which should stay flat as the folder grows. Each run is a child process (`--child`)
-// so its peak RSS is its own. Everything generated is deleted afterwards.
+// so its peak RSS is its own. Rounds alternate seed, snapplan (default 2; the best of each
+// counts). Everything generated is deleted afterwards.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
@@ -95,7 +97,8 @@ async function main() {
       spawnSync('tar', ['-cf', '/dev/null', '-C', root, 'mainnet']);
       const seedMs = [];
       const ours = [];
-      for (let round = 0; round < 2; round++) {
+      const rounds = argv.includes('--rounds') ? Math.max(1, Number(argv[argv.indexOf('--rounds') + 1]) || 2) : 2;
+      for (let round = 0; round < rounds; round++) {
         const seedOut = path.join(root, 'seed.tar.zst');
         seedMs.push(timeSeed(dataDir, seedOut));
         const seedSize = (await stat(seedOut)).size;
@@ -117,7 +120,7 @@ async function main() {
     process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
     return;
   }
-  console.log('### Archive: snapplan (tar | zstd -T0, sha256 on the stream, manifest) vs `tar | pzstd -o`\n');
+  console.log('### Archive: snapplan (tar | zstd -T0, sha256 of the file, fsync, manifest) vs `tar | pzstd -o`\n');
   console.log('| data | files | seed MiB/s | snapplan MiB/s | ratio (≥ 0.95) | compressed (seed) | peak RSS |');
   console.log('|---|---|---|---|---|---|---|');
   for (const r of rows) {

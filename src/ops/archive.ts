@@ -1,11 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, statfs, writeFile } from 'node:fs/promises';
+import { open, rename, rm, statfs, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import { ExternalError, UserError } from '../core/errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
 import { listMembers, type ListedTotals } from './archive-list.js';
@@ -84,60 +81,37 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
       });
     }
 
-    // 3. tar | zstd → hash → file.
-    const tarArgs = ['--create', '--file=-', '--null', '--no-recursion', '--format=posix', '--pax-option=delete=atime,delete=ctime'];
+    // 3. tar | zstd → file; Node follows the file as it grows, hashing what is on disk.
+    // 64 KiB records (the pipe's size) instead of tar's 10 KiB: a sixth of the read and write
+    // calls for tar and zstd; readers ignore the extra zero padding at the end.
+    const tarArgs = ['--create', '--file=-', '--blocking-factor=128', '--null', '--no-recursion', '--format=posix', '--pax-option=delete=atime,delete=ctime'];
     for (const [index, group] of request.groups.entries()) tarArgs.push('-C', group.root, '-T', lists[index] as string);
-    const tar = spawn('tar', tarArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
     const zstdArgs = ['-T0', `-${request.zstdLevel}`, '-q', '-c'];
-    // tar's stdout is handed to zstd as its stdin: the two talk through a kernel pipe.
-    const zstd = spawn('zstd', zstdArgs, { stdio: [tar.stdout, 'pipe', 'pipe'] });
-    // zstd has its own copy of the pipe now; ours would keep tar's 'close' from ever firing.
-    tar.stdout.destroy();
-    const tarDone = finished(tar, 'tar', tarArgs);
-    const zstdDone = finished(zstd, 'zstd', zstdArgs);
-    const abort = () => {
-      tar.kill('SIGTERM');
-      zstd.kill('SIGTERM');
-    };
-    request.signal?.addEventListener('abort', abort, { once: true });
-    const hash = createHash('sha256');
-    let written = 0;
-    let lastReport = 0;
-    const tap = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk);
-        written += chunk.length;
-        if (request.onProgress && written - lastReport >= 64 * 1024 * 1024) {
-          lastReport = written;
-          request.onProgress(written);
-        }
-        done(null, chunk);
-      },
-    });
-    temps.push(partial);
+    const sha256Path = `${finalPath}${SHA256_SUFFIX}`;
+    const manifestPath = `${finalPath}${MANIFEST_SUFFIX}`;
+    const sha256Partial = `${sha256Path}.partial`;
+    const manifestPartial = `${manifestPath}.partial`;
+    temps.push(partial, sha256Partial, manifestPartial);
+    const out = await openPartial(partial);
+    let followed: Followed;
     try {
-      await Promise.all([
-        pipeline(zstd.stdout as NodeJS.ReadableStream, tap, createWriteStream(partial, { highWaterMark: 1024 * 1024 })).catch((error: unknown) => {
-          abort();
-          throw wrapFsError(error, 'write', partial);
-        }),
-        tarDone,
-        zstdDone,
+      followed = await compressInto(out, partial, tarArgs, zstdArgs, request);
+      const { size, sha256 } = followed;
+      // 4. The archive's fsync (the bytes hashed are the bytes synced) and the files beside it,
+      // written at the same time under temporary names; the names appear archive first.
+      await settleAll([
+        out.sync(),
+        writeFile(sha256Partial, `${sha256}  ${request.name}\n`),
+        writeManifest(manifestPartial, { schemaVersion: 1, ...request.manifest, archive: { name: request.name, size, sha256, files: totals.files, bytes: totals.bytes, compression: 'zstd', format: 'tar (posix)' } }, filesJsonl),
       ]);
     } finally {
-      request.signal?.removeEventListener('abort', abort);
+      await out.close();
     }
-    if (request.signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
-    const sha256 = hash.digest('hex');
-    await fsyncFile(partial);
+    const { size: written, sha256 } = followed;
     await rename(partial, finalPath);
-    temps.splice(temps.indexOf(partial), 1);
-
-    // 4. Checksum and manifest beside it.
-    const sha256Path = `${finalPath}${SHA256_SUFFIX}`;
-    await writeFile(sha256Path, `${sha256}  ${request.name}\n`);
-    const manifestPath = `${finalPath}${MANIFEST_SUFFIX}`;
-    await writeManifest(manifestPath, { schemaVersion: 1, ...request.manifest, archive: { name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes, compression: 'zstd', format: 'tar (posix)' } }, filesJsonl);
+    await rename(sha256Partial, sha256Path);
+    await rename(manifestPartial, manifestPath);
+    temps.splice(temps.indexOf(partial), 3);
     await fsyncDirectory(request.outDir);
     return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes };
   } finally {
@@ -145,28 +119,167 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
   }
 }
 
-/** The manifest is a JSON document whose `files` array is copied line by line from the temp list. */
-async function writeManifest(file: string, head: Record<string, unknown>, filesJsonl: string): Promise<void> {
-  const out = createWriteStream(file);
-  const headText = JSON.stringify(head, null, 2);
-  out.write(headText.slice(0, -2) + ',\n  "files": [');
-  let first = true;
-  for await (const line of createInterface({ input: createReadStream(filesJsonl), crlfDelay: Infinity })) {
-    if (line === '') continue;
-    out.write(`${first ? '\n    ' : ',\n    '}${line}`);
-    first = false;
-  }
-  out.write('\n  ]\n}\n');
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  await fsyncFile(file);
+/** Waits for every promise, then throws the first failure (nothing is left writing behind it). */
+async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
+  const results = await Promise.allSettled(promises);
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
-async function fsyncFile(file: string): Promise<void> {
-  const handle = await open(file, 'r+');
+/**
+ * The manifest is a JSON document whose `files` array is copied from the temp list of JSON
+ * lines, 1 MiB at a time (memory stays flat however many files there are).
+ */
+async function writeManifest(file: string, head: Record<string, unknown>, filesJsonl: string): Promise<void> {
+  const out = await open(file, 'w');
   try {
-    await handle.sync();
+    const headText = JSON.stringify(head, null, 2);
+    let text = headText.slice(0, -2) + ',\n  "files": [';
+    let first = true;
+    let carry = '';
+    const decoder = new StringDecoder('utf8');
+    const input = await open(filesJsonl, 'r');
+    try {
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      for (;;) {
+        const { bytesRead } = await input.read(buffer, 0, buffer.length, null);
+        const lines = (carry + (bytesRead > 0 ? decoder.write(buffer.subarray(0, bytesRead)) : decoder.end())).split('\n');
+        carry = bytesRead > 0 ? (lines.pop() as string) : '';
+        for (const line of lines) {
+          if (line === '') continue;
+          text += `${first ? '\n    ' : ',\n    '}${line}`;
+          first = false;
+        }
+        if (bytesRead === 0) break;
+        await out.write(text);
+        text = '';
+      }
+    } finally {
+      await input.close();
+    }
+    await out.write(text + '\n  ]\n}\n');
+    await out.sync();
   } finally {
-    await handle.close();
+    await out.close();
+  }
+}
+
+interface Followed {
+  readonly size: number;
+  readonly sha256: string;
+}
+
+async function openPartial(partial: string): Promise<FileHandle> {
+  try {
+    // Read-write: zstd writes through its copy of this descriptor, Node reads back with pread.
+    return await open(partial, 'w+');
+  } catch (error) {
+    throw wrapFsError(error, 'write', partial);
+  }
+}
+
+const FOLLOW_CHUNK = 4 * 1024 * 1024;
+const FOLLOW_IDLE_MS = 4;
+/** An fdatasync is started in the background each time this much more has been written. */
+const SYNC_EVERY = 256 * 1024 * 1024;
+
+/**
+ * Runs `tar … | zstd … > partial`: tar's stdout is zstd's stdin (a kernel pipe) and zstd's
+ * stdout is the partial file itself, so the compressed stream never passes through a pipe into
+ * Node. Node follows the file as zstd extends it (positional reads from the page cache, 4 MiB at
+ * a time), hashing exactly the bytes in the file, and starts an fdatasync in the background
+ * every 256 MiB so that the final fsync only has the tail left to write.
+ */
+async function compressInto(out: FileHandle, partial: string, tarArgs: string[], zstdArgs: string[], request: ArchiveRequest): Promise<Followed> {
+  const tar = spawn('tar', tarArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // tar's stdout is handed to zstd as its stdin: the two talk through a kernel pipe.
+  const zstd = spawn('zstd', zstdArgs, { stdio: [tar.stdout, out.fd, 'pipe'] });
+  // zstd has its own copy of the pipe now; ours would keep tar's 'close' from ever firing.
+  tar.stdout.destroy();
+  const tarDone = finished(tar, 'tar', tarArgs);
+  const zstdDone = finished(zstd, 'zstd', zstdArgs);
+  let zstdSettled = false;
+  let wake: (() => void) | undefined;
+  const settle = () => {
+    zstdSettled = true;
+    wake?.();
+  };
+  zstdDone.then(settle, settle);
+  let stop = false;
+  const abort = () => {
+    stop = true;
+    tar.kill('SIGTERM');
+    zstd.kill('SIGTERM');
+  };
+  request.signal?.addEventListener('abort', abort, { once: true });
+
+  const follow = async (): Promise<Followed> => {
+    const hash = createHash('sha256');
+    const buffer = Buffer.allocUnsafe(FOLLOW_CHUNK);
+    let position = 0;
+    let lastReport = 0;
+    let syncedTo = 0;
+    let syncing: Promise<void> | undefined;
+    let syncError: unknown;
+    while (!stop) {
+      // Read after checking: once zstd has exited, a short read really is the end.
+      const ended = zstdSettled;
+      const { bytesRead } = await out.read(buffer, 0, buffer.length, position);
+      if (bytesRead > 0) {
+        hash.update(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+        if (request.onProgress && position - lastReport >= 64 * 1024 * 1024) {
+          lastReport = position;
+          request.onProgress(position);
+        }
+        if (syncing === undefined && position - syncedTo >= SYNC_EVERY) {
+          syncedTo = position;
+          syncing = out.datasync().then(
+            () => {
+              syncing = undefined;
+            },
+            (error: unknown) => {
+              syncError ??= error;
+              syncing = undefined;
+            },
+          );
+        }
+        continue;
+      }
+      if (ended) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, FOLLOW_IDLE_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = undefined;
+    }
+    await syncing;
+    if (syncError !== undefined) throw syncError;
+    return { size: position, sha256: hash.digest('hex') };
+  };
+
+  // The first failure is the one reported; the others (zstd killed because tar failed) are
+  // its consequences. Everything is awaited before returning so nothing still uses the file.
+  let failure: { error: unknown } | undefined;
+  const guard = <T>(promise: Promise<T>): Promise<T> =>
+    promise.catch((error: unknown) => {
+      failure ??= { error };
+      abort();
+      throw error;
+    });
+  try {
+    const [followed] = await Promise.allSettled([
+      guard(follow().catch((error: unknown) => Promise.reject(wrapFsError(error, 'write', partial)))),
+      guard(tarDone),
+      guard(zstdDone),
+    ]);
+    if (failure !== undefined) throw failure.error;
+    if (request.signal?.aborted || followed.status !== 'fulfilled') throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
+    return followed.value;
+  } finally {
+    request.signal?.removeEventListener('abort', abort);
   }
 }
 
