@@ -8,12 +8,12 @@ import { FileOperationError, OperationCancelledError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, lstatOrNull, wrapFsError } from './fs-util.js';
 import { killPoint } from './kill-point.js';
-import { ReadBack } from './read-back-verifier.js';
+import { ReadBack, SourceHash } from './read-back-verifier.js';
 import { manifestDigest, sameEntry, walkTree } from './tree.js';
 import type { TreeEntry } from './tree.js';
 
 /**
- * Streaming copy with verification, for moves across filesystems. Memory is two fixed chunks
+ * Streaming copy with verification, for moves across filesystems. Memory is a few fixed chunks
  * per file whatever its size. The sha256 is computed while reading the source, then the
  * destination is fsync'd and read back and hashed again: a copy counts only when the bytes on
  * the other side hash the same.
@@ -22,6 +22,10 @@ const CHUNK = 1 << 20;
 /** From this size on, the read-back runs on a second thread during the copy (see read-back-verifier.ts). */
 const PARALLEL_READ_BACK = 4 * CHUNK;
 const PIPELINE_DEPTH = 4;
+/** Chunk size from PARALLEL_READ_BACK on: fewer event-loop turns and messages per byte. */
+const BIG_CHUNK = 4 * CHUNK;
+/** Buffers shared with the source-hash thread, reused from copy to copy so that memory stays flat. */
+const spareMemory: SharedArrayBuffer[] = [];
 
 export interface CopyOptions {
   readonly signal?: AbortSignal | undefined;
@@ -111,6 +115,9 @@ export async function copyFileVerified(
   let sha256: string;
   let position = 0;
   let readBack: ReadBack | undefined;
+  let sourceHash: SourceHash | undefined;
+  let readyAll: Promise<unknown>[] = [];
+  let memory: SharedArrayBuffer | null = null;
   let reading: Promise<{ bytesRead: number }> = Promise.resolve({ bytesRead: 0 });
   try {
     const before = await input.stat();
@@ -123,12 +130,19 @@ export async function copyFileVerified(
     if (expected.size >= PARALLEL_READ_BACK) readBack = new ReadBack(target);
     // A pipeline over a few fixed buffers: the next read is in flight while this chunk is hashed
     // and earlier chunks are written (one write at a time, in order). A buffer is reused only
-    // once its write has completed.
-    const length = Math.max(1, Math.min(CHUNK, expected.size + 1));
+    // once its write (and, for large files, its hashing on the source-hash thread) has completed.
+    const parallel = readBack !== undefined;
+    const chunk = parallel ? BIG_CHUNK : CHUNK;
+    const length = Math.max(1, Math.min(chunk, expected.size + 1));
     const depth = expected.size > length ? PIPELINE_DEPTH : 1;
-    const buffers = Array.from({ length: depth }, () => Buffer.allocUnsafe(length));
-    const written: Promise<void>[] = buffers.map(() => Promise.resolve());
-    const hash = createHash('sha256');
+    const shared = parallel ? (spareMemory.pop() ?? new SharedArrayBuffer(PIPELINE_DEPTH * BIG_CHUNK)) : null;
+    memory = shared;
+    const buffers = Array.from({ length: depth }, (_, i) => (shared !== null ? Buffer.from(shared, i * length, length) : Buffer.allocUnsafe(length)));
+    const ready: Promise<unknown>[] = buffers.map(() => Promise.resolve());
+    readyAll = ready;
+    const hash = shared === null ? createHash('sha256') : null;
+    if (shared !== null) sourceHash = new SourceHash(shared);
+    const hasher = sourceHash;
     const out = output;
     const follower = readBack;
     let turn = 0;
@@ -140,27 +154,33 @@ export async function copyFileVerified(
       const buffer = buffers[turn]!;
       const next = (turn + 1) % depth;
       if (depth > 1) {
-        await written[next];
+        await ready[next];
         reading = input.read(buffers[next]!, 0, length, position + bytesRead);
       }
       const view = buffer.subarray(0, bytesRead);
-      hash.update(view);
+      const hashed = hasher?.update(turn * length, bytesRead);
+      hash?.update(view);
       const start = position;
       const end = position + bytesRead;
       pending = pending.then(() => writeAll(out, view, start)).then(() => follower?.progress(end));
-      written[turn] = pending;
+      const slot = hashed !== undefined ? Promise.all([pending, hashed]) : pending;
+      slot.catch(() => undefined);
+      ready[turn] = slot;
       if (depth === 1) {
-        await pending;
+        await slot;
         reading = input.read(buffers[0]!, 0, length, end);
       }
       position = end;
       turn = next;
       options.onBytes?.(bytesRead);
-      killPoint('copy-chunk');
+      // One kill point per MiB copied, whatever the chunk size, as with 1 MiB chunks.
+      for (let k = 0; k < bytesRead; k += CHUNK) killPoint('copy-chunk');
     }
     // The read that found the end may still be the one in flight; nothing else is.
+    await Promise.all(ready);
     await pending;
-    sha256 = hash.digest('hex');
+    sha256 = hasher !== undefined ? await hasher.digest() : hash!.digest('hex');
+    sourceHash = undefined;
     const after = await input.stat();
     if (!sameEntry(after, expected) || position !== expected.size) throw changedError(source);
     if (canChown) await output.chown(expected.uid, expected.gid);
@@ -172,11 +192,15 @@ export async function copyFileVerified(
     // Let in-flight reads and writes settle before their files are closed.
     await reading.catch(() => undefined);
     await pending.catch(() => undefined);
+    sourceHash?.abort();
+    await Promise.allSettled(readyAll);
     readBack?.abort();
     throw wrapFsError(error, 'copy', source);
   } finally {
     await input.close();
     await output?.close();
+    // Every read, write and hash of these buffers has settled: the next copy may use them.
+    if (memory !== null && spareMemory.length < 2) spareMemory.push(memory);
   }
   const check = readBack !== undefined ? await readBack.finish(position) : await hashFile(target, { signal: options.signal });
   if (check.sha256 !== sha256 || check.size !== position) {
