@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ExternalError, UserError } from '../core/errors.js';
-import { ExitCode } from '../core/exit-codes.js';
 import { capture, describeExit } from '../core/process.js';
 import type { ChainPlugin, NodeHealth } from '../plugins/plugin.js';
-import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState } from '../plugins/steps.js';
+import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState, jobExitCode } from '../plugins/steps.js';
 import { createEbsSnapshot, describeVolume, makeEc2Client, VOLUME_ID, waitForEbsSnapshot, type Ec2Settings, type EbsSnapshot } from './ec2.js';
 import { acquireLock, type HeldLock } from './lock.js';
 import { checkLvmArgs, lvmPreflight, lvmSnapshot } from './lvm.js';
@@ -200,7 +199,7 @@ export async function runVolumeSnapshot(request: VolumeSnapshotRequest, env: Vol
 
   function finish(): VolumeSnapshotOutcome {
     const report = error === null ? null : errorReport(error);
-    const exitCode = report === null ? ExitCode.Ok : changed ? ExitCode.Failed : report.exitCode;
+    const exitCode = jobExitCode(report, changed);
     return {
       exitCode,
       dryRun: request.dryRun,

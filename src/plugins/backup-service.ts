@@ -1,7 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ExitCode } from '../core/exit-codes.js';
 import { ExternalError, UserError } from '../core/errors.js';
 import { createArchive, type ArchiveResult } from '../ops/archive.js';
 import { isInside } from '../ops/fs-util.js';
@@ -10,7 +9,7 @@ import { findHolders } from '../ops/open-files.js';
 import { makeS3Client, parseS3Url, s3Key, uploadFile, type S3Settings } from '../ops/s3.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState } from './steps.js';
+import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 
 /**
  * stop → archive → restart → upload, the same for every chain. The restart is in a `finally`:
@@ -189,7 +188,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
 
   function finish(): BackupOutcome {
     const report = error === null ? null : errorReport(error);
-    const exitCode = report === null ? ExitCode.Ok : changed ? ExitCode.Failed : report.exitCode;
+    const exitCode = jobExitCode(report, changed);
     return {
       exitCode,
       dryRun: request.dryRun,

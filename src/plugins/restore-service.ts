@@ -1,6 +1,5 @@
 import { readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ExitCode } from '../core/exit-codes.js';
 import { ArchiveRefusedError, ExternalError, UserError } from '../core/errors.js';
 import { MANIFEST_SUFFIX, SHA256_SUFFIX } from '../ops/archive.js';
 import { hashFile } from '../ops/copy.js';
@@ -12,7 +11,7 @@ import { downloadFile, makeS3Client, parseS3Url, readSmallObject, type S3Setting
 import { extractZstdTar } from '../ops/safe-extract.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, Finding, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState } from './steps.js';
+import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 
 /**
  * fetch → verify sha256 → extract into staging (all before the node is touched: a bad archive
@@ -213,7 +212,7 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
   }
   const report = error === null ? null : errorReport(error);
   return {
-    exitCode: report === null ? ExitCode.Ok : changed ? ExitCode.Failed : report.exitCode,
+    exitCode: jobExitCode(report, changed),
     chain: request.plugin.id,
     dataDir,
     rollback: request.rollback,

@@ -62,6 +62,14 @@ export function errorReport(error: unknown): ErrorReport {
 }
 
 /**
+ * A job's exit code: 0 done; once something changed (a stop, a swap), any failure is 1 (the
+ * service was still restarted); before that, the error's own code (2 for a refusal).
+ */
+export function jobExitCode(report: ErrorReport | null, changed: boolean): number {
+  return report === null ? 0 : changed ? 1 : report.exitCode;
+}
+
+/**
  * After a stop, whatever happened meanwhile: start the service again (unless --no-restart)
  * and confirm its health. Returns the error to report, or null; never throws, so the caller's
  * own failure is not masked.
