@@ -1,11 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NativeBlockstoreSource } from '../../src/agave/blockstore/native-source.js';
 import { decodeSlotMeta, isFull } from '../../src/agave/blockstore/slot-meta.js';
 import { BlockstoreFormatError, UserError } from '../../src/core/errors.js';
-import { ALL_FIXTURES, FIXTURES, expectedOf } from '../rocksdb/helpers.js';
+import { ALL_FIXTURES, FIXTURES, expectedOf, scratchDir } from '../rocksdb/helpers.js';
 import type { Expected } from '../rocksdb/helpers.js';
 
 const source = new NativeBlockstoreSource({ retryDelayMs: 0 });
@@ -80,7 +78,7 @@ describe.each(ALL_FIXTURES)('native source on %s', (name) => {
 
 describe('native source errors', () => {
   it('says plainly when the ledger has no blockstore', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'snapplan-empty-'));
+    const empty = scratchDir('snapplan-empty-');
     await expect(source.read({ ledger: empty, target: 1n, base: null })).rejects.toBeInstanceOf(UserError);
   });
 

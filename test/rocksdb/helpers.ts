@@ -1,5 +1,6 @@
+import { afterAll } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32c, maskCrc } from '../../src/agave/rocksdb/crc32c.js';
@@ -29,9 +30,24 @@ export function dbDir(fixture: string): string {
   return join(FIXTURES, fixture, 'rocksdb');
 }
 
+// Folders made here are removed after the test file that made them (they are also made in
+// beforeAll hooks, where onTestFinished is not available). Registered while the importing test
+// file is collected, so the hook belongs to that file.
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder under the OS temp dir, removed when the test worker exits. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 /** A private copy of a fixture folder (for ldb, which opens read-write, and for damage tests). */
 export function copyFixture(fixture: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `snapplan-${fixture}-`));
+  const dir = scratchDir(`snapplan-${fixture}-`);
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   return dir;
 }

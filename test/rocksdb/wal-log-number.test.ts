@@ -1,9 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RocksDbSnapshot } from '../../src/agave/rocksdb/rocksdb-snapshot.js';
-import { LogWriter, lp, varint } from './helpers.js';
+import { LogWriter, lp, scratchDir, varint } from './helpers.js';
 
 const tag = (t: number, ...fields: Buffer[]): Buffer => Buffer.concat([varint(t), ...fields]);
 
@@ -17,7 +16,7 @@ function batch(seq: number, ...ops: [number, string, string | null][]): Buffer {
 
 /** A database made of a MANIFEST and WALs only: family "meta" (id 1) flushed up to WAL 10. */
 function makeDb(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'snapplan-wal-'));
+  const dir = scratchDir('snapplan-wal-');
   const manifest = new LogWriter()
     .add(Buffer.concat([tag(1, lp('leveldb.BytewiseComparator')), tag(2, varint(3)), tag(3, varint(20)), tag(4, varint(0))]))
     .add(Buffer.concat([tag(200, varint(1)), tag(201, lp('meta')), tag(2, varint(10))]))
