@@ -6,13 +6,17 @@ import type { RestoreOutcome } from '../plugins/restore-service.js';
  * `error` set whenever the exit code is not 0; the service's state before and after and every
  * step's outcome are always present.
  */
+/**
+ * The head every job document shares (schemaVersion 1): `type` is `<command>-result`, or
+ * `command-failed` when there is an error; `ok` and `exitCode` agree with the process's exit.
+ */
+export function jobEnvelope(command: string, exitCode: number, failed: boolean) {
+  return { schemaVersion: 1, type: failed ? 'command-failed' : `${command}-result`, command, ok: exitCode === 0, exitCode };
+}
+
 export function backupDocument(outcome: BackupOutcome): Record<string, unknown> {
   return {
-    schemaVersion: 1,
-    type: outcome.error === null ? 'backup-result' : 'command-failed',
-    command: 'backup',
-    ok: outcome.exitCode === 0,
-    exitCode: outcome.exitCode,
+    ...jobEnvelope('backup', outcome.exitCode, outcome.error !== null),
     dryRun: outcome.dryRun,
     chain: outcome.chain,
     set: outcome.set,
@@ -29,11 +33,7 @@ export function backupDocument(outcome: BackupOutcome): Record<string, unknown> 
 
 export function restoreDocument(outcome: RestoreOutcome): Record<string, unknown> {
   return {
-    schemaVersion: 1,
-    type: outcome.error === null ? 'restore-result' : 'command-failed',
-    command: 'restore',
-    ok: outcome.exitCode === 0,
-    exitCode: outcome.exitCode,
+    ...jobEnvelope('restore', outcome.exitCode, outcome.error !== null),
     chain: outcome.chain,
     dataDir: outcome.dataDir,
     rollback: outcome.rollback,

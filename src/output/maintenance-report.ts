@@ -2,7 +2,7 @@ import type { RetentionPlan, RetentionResult } from '../ops/retention.js';
 import type { ScheduleOutcome } from '../ops/schedule.js';
 import type { VolumeSnapshotOutcome } from '../ops/volume-snapshot.js';
 import type { ErrorReport } from '../plugins/steps.js';
-import { renderSteps } from './backup-report.js';
+import { jobEnvelope, renderSteps } from './backup-report.js';
 import { gib } from '../ops/archive.js';
 
 /**
@@ -12,11 +12,7 @@ import { gib } from '../ops/archive.js';
 
 export function volumeSnapshotDocument(outcome: VolumeSnapshotOutcome): Record<string, unknown> {
   return {
-    schemaVersion: 1,
-    type: outcome.error === null ? 'volume-snapshot-result' : 'command-failed',
-    command: 'volume-snapshot',
-    ok: outcome.exitCode === 0,
-    exitCode: outcome.exitCode,
+    ...jobEnvelope('volume-snapshot', outcome.exitCode, outcome.error !== null),
     dryRun: outcome.dryRun,
     kind: outcome.kind,
     chain: outcome.chain,
@@ -46,11 +42,7 @@ export type RetentionDecision = 'dry-run' | 'nothing-to-delete' | 'deleted' | 'd
 
 export function retentionDocument(plan: RetentionPlan, decision: RetentionDecision, result: RetentionResult | null, exitCode: number, error: ErrorReport | null): Record<string, unknown> {
   return {
-    schemaVersion: 1,
-    type: error === null ? 'retention-result' : 'command-failed',
-    command: 'retention',
-    ok: exitCode === 0,
-    exitCode,
+    ...jobEnvelope('retention', exitCode, error !== null),
     location: plan.location,
     keep: plan.keep,
     decision,
