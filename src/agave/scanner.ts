@@ -97,7 +97,7 @@ interface ArchiveFolderScan {
 function scanArchiveFolder(scan: ArchiveFolderScan): void {
   const { dir, root, remote, accepted, entries, folders, archives, ignored } = scan;
   for (const entry of entries) {
-    const full = path.join(dir, entry.name);
+    const full = childPath(dir, entry.name);
     if (!remote && isKnownLedgerEntry(entry.name)) continue;
     const verdict = parseArchiveName(entry.name);
     if (!verdict.ok) {
@@ -163,7 +163,7 @@ function scanBankSnapshots(folders: LedgerFolders, ignored: IgnoredEntry[]): { b
     if (entries === null) continue;
     scannedBankFolders.push(root);
     for (const entry of entries) {
-      const full = path.join(root, entry.name);
+      const full = childPath(root, entry.name);
       const slot = tryParseU64(entry.name);
       if (slot === undefined || !entry.isDirectory()) {
         ignored.push({
@@ -183,13 +183,13 @@ function scanBankSnapshots(folders: LedgerFolders, ignored: IgnoredEntry[]): { b
 /** Agave's completeness test (snapshot_utils): `version` parses, `<slot>` and `status_cache` non-empty. */
 function bankSnapshotProblems(dir: string, slotName: string): string[] {
   const problems: string[] = [];
-  const version = readSmall(path.join(dir, 'version'), 16);
+  const version = readSmall(childPath(dir, 'version'), 16);
   if (version === null) problems.push('version file missing');
   else if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(version.trim())) problems.push('version file unreadable');
   for (const name of [slotName, 'status_cache']) {
-    const size = fileSize(path.join(dir, name));
+    const size = fileSize(childPath(dir, name));
     if (size === null) {
-      const pre = name === slotName && fileSize(path.join(dir, `${slotName}.pre`)) !== null;
+      const pre = name === slotName && fileSize(childPath(dir, `${slotName}.pre`)) !== null;
       problems.push(pre ? `only ${slotName}.pre (a Solana 1.x pre-hash bank, not loadable)` : `${name} missing`);
     } else if (size === 0) problems.push(`${name} empty`);
   }
@@ -214,6 +214,14 @@ function readSmall(file: string, limit: number): string | null {
 function fileSize(file: string): number | null {
   const info = statSync(file, { throwIfNoEntry: false });
   return info?.isFile() ? info.size : null;
+}
+
+/**
+ * `dir`/`name` for a directory entry of an absolute, resolved folder: the same as path.join,
+ * whose normalisation pass cost more than the rest of the per-entry work on 10,000 entries.
+ */
+function childPath(dir: string, name: string): string {
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
 function isKnownLedgerEntry(name: string): boolean {

@@ -25,6 +25,14 @@ export function processContext(): CliContext {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort(new Error('interrupted (SIGINT)')));
   process.once('SIGTERM', () => controller.abort(new Error('terminated (SIGTERM)')));
+  // `snapplan plan --json | head` closes the pipe early: the reader has what it wanted, so
+  // the rest of the output is dropped quietly instead of crashing with an unhandled EPIPE.
+  // The work itself goes on (an apply must never stop half-way because its reader left).
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   return {
     // The one place the process's cwd is read; everything else gets it from the context.
     cwd: process.cwd(),

@@ -1,7 +1,7 @@
 import { ExitCode } from '../core/exit-codes.js';
 import { isSnapplanError } from '../core/errors.js';
 import { canPrompt, processContext, type CliContext } from './context.js';
-import { buildParser, type Selected } from './register.js';
+import { parseCommandLine } from './register.js';
 import { commands } from './registry.js';
 import { packageVersion } from './version.js';
 
@@ -18,19 +18,7 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
       return report(error, ctx);
     }
   }
-  let selected: Selected | undefined;
-  const parser = buildParser(commands, packageVersion(), (s) => (selected = s));
-
-  let failure: Error | undefined;
-  let output = '';
-  try {
-    await parser.parseAsync(withDefaultCommand(argv), {}, (error: Error | undefined, _argv: unknown, text: string) => {
-      failure = error ?? undefined;
-      output = text;
-    });
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-  }
+  const { selected, failure, output } = await parseCommandLine(commands, packageVersion(), withDefaultCommand(argv));
   if (failure) {
     ctx.stderr.write(`snapplan: ${failure.message}\n`);
     ctx.stderr.write('Run snapplan --help for the commands, or snapplan <command> --help for their options.\n');

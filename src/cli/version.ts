@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
+import { snapplanPackage } from '../core/package-root.js';
 
 /** snapplan's own version, from package.json (recorded in journals and --version). */
 export function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  return (require('../../package.json') as { version: string }).version;
+  return snapplanPackage().version;
 }

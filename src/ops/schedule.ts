@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { snapplanPackage } from '../core/package-root.js';
 import { UserError } from '../core/errors.js';
 import { shellJoin, shellQuote } from '../core/shell-quote.js';
 
@@ -55,8 +55,7 @@ const CRON = /^(@(yearly|annually|monthly|weekly|daily|midnight|hourly)|[0-9*,/-
 
 /** This snapplan's bin/snapplan.js, run by the node that runs now (absolute: systemd wants it). */
 export function defaultProgram(): string[] {
-  const bin = fileURLToPath(new URL('../../bin/snapplan.js', import.meta.url));
-  return [process.execPath, bin];
+  return [process.execPath, path.join(snapplanPackage().root, 'bin', 'snapplan.js')];
 }
 
 export function buildSchedule(request: ScheduleRequest): ScheduleOutcome {

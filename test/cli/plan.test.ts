@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { fingerprintTree } from '../support/tree-snapshot.js';
@@ -217,9 +218,31 @@ describe('bin/snapplan.js (child process)', () => {
     });
     expect(run.exitCode).toBe(0);
     const loaded = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.endsWith('/dist/agave/planner.js'))).toBe(true); // the trace works
+    expect(loaded.some((url) => url.endsWith('/dist/bundle/cli/main.js'))).toBe(true); // the trace works
     expect(loaded.filter((url) => /\/node_modules\/(ink|react|react-reconciler)\//.test(url))).toEqual([]);
-    expect(loaded.filter((url) => url.includes('/dist/agave/rocksdb/'))).toEqual([]);
+    // bin/ runs the bundle (scripts/bundle.mjs): the reader is its own lazy entry, and none of
+    // its code may have slipped into a chunk that plan loads.
+    const ours = loaded.filter((url) => url.includes('/dist/bundle/')).map((url) => fileURLToPath(url));
+    expect(ours.filter((file) => file.endsWith('/agave/blockstore/native-source.js'))).toEqual([]);
+    const withReader = await Promise.all(ours.map(async (file) => ((await readFile(file, 'utf8')).includes('TableCursor') ? file : null)));
+    expect(withReader.filter(Boolean)).toEqual([]);
+    expect(await readFile(path.resolve(import.meta.dirname, '../../dist/bundle/agave/blockstore/native-source.js'), 'utf8')).toContain('TableCursor'); // the probe works
+  });
+
+  it('stops quietly when its reader closes the pipe early (plan --json | head)', async () => {
+    const { root, L, env } = await restartLedger();
+    // Enough archives for a document far larger than a pipe's buffer.
+    for (let i = 0; i < 3000; i++) await touch(L, fullName(100_000 + i));
+    const child = execa(process.execPath, [BIN, 'plan', '--ledger', L, '--slot', X, '--blocks', '289624000..289625410', '--json'], {
+      cwd: root, env, extendEnv: false, reject: false, timeout: 20_000, buffer: { stdout: false },
+    });
+    // Read the first chunk, then close the pipe like `head -c` would.
+    const first = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    child.stdout.destroy();
+    const result = await child;
+    expect(first).toContain('"schemaVersion": 1');
+    expect(result.stderr).not.toMatch(/EPIPE|Unhandled|at /);
+    expect(result.exitCode).toBe(0);
   });
 
   it('prints help and the version', async () => {

@@ -41,8 +41,22 @@ describe('toJson', () => {
     expect(text).toBe('{"slot":18446744073709551615,"list":[1,null],"nested":{"ok":true,"s":"a\\"b"}}');
   });
   it('never unwraps a real string that looks like its bigint mark', () => {
-    const tricky = { a: '\u0000u64:12', b: '\\u0000u64:12', c: 5n };
-    expect(JSON.parse(toJson(tricky))).toEqual({ a: '\u0000u64:12', b: '\\u0000u64:12', c: 5 });
+    const tricky = { a: '\u0000u64:12', b: '\\u0000u64:12', c: 5n, d: U64_MAX };
+    const text = toJson(tricky);
+    expect(JSON.parse(text)).toEqual({ a: '\u0000u64:12', b: '\\u0000u64:12', c: 5, d: 18446744073709552000 });
+    expect(text).toContain('"d": 18446744073709551615');
+  });
+  it('keeps bigints exact on both sides of 2^53 and leaves BigInt.prototype as it was', () => {
+    const text = toJson({ below: 9007199254740991n, above: 9007199254740993n, negative: -9007199254740993n, list: [2n ** 64n - 1n] }, 0);
+    expect(text).toBe('{"below":9007199254740991,"above":9007199254740993,"negative":-9007199254740993,"list":[18446744073709551615]}');
+    expect(Object.getOwnPropertyDescriptor(BigInt.prototype, 'toJSON')).toBeUndefined();
+    expect(() => JSON.stringify({ a: 1n })).toThrow(TypeError);
+  });
+  it('restores the prototype even when serialisation throws', () => {
+    const cyclic: Record<string, unknown> = { slot: 1n };
+    cyclic.self = cyclic;
+    expect(() => toJson(cyclic)).toThrow(TypeError);
+    expect(Object.getOwnPropertyDescriptor(BigInt.prototype, 'toJSON')).toBeUndefined();
   });
   it('matches JSON.stringify for plain values when indented', () => {
     const value = { a: [1, 2, { b: 'c' }], d: {}, e: [], f: null };

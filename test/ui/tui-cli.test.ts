@@ -54,7 +54,7 @@ describe('snapplan tui without a terminal', () => {
     });
     expect(run.exitCode).toBe(0);
     const loaded = (await readFile(trace, 'utf8')).split('\n').filter(Boolean);
-    expect(loaded.some((url) => url.endsWith('/dist/cli/commands/tui-handler.js'))).toBe(true);
+    expect(loaded.some((url) => url.endsWith('/dist/bundle/cli/commands/tui-handler.js'))).toBe(true);
     expect(loaded.filter((url) => /\/node_modules\/(ink|react|react-reconciler)\//.test(url))).toEqual([]);
   });
 });
