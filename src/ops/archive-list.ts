@@ -1,5 +1,4 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, writeSync } from 'node:fs';
-import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { wrapFsError } from './fs-util.js';
 import type { ArchiveGroup } from './archive.js';
@@ -13,66 +12,113 @@ export interface ListedTotals {
   readonly missing?: readonly string[];
 }
 
+/** One entry of an archive, in the order tar writes it. */
+export interface ListedEntry {
+  /** Path relative to the group's root (tar's -C), `/`-separated. */
+  readonly rel: string;
+  readonly kind: 'file' | 'directory' | 'symlink';
+  /** Bytes for files, 0 otherwise. */
+  readonly size: number;
+}
+
 /**
  * Walks a group's members (parents before children, names sorted), applying the exclude
- * patterns, and streams the result to two files: tar's NUL-separated list and one JSON line
- * per entry for the manifest. Sockets are skipped (runtime state, tar cannot restore them);
- * fifos and devices are refused.
+ * patterns. Sockets are skipped (runtime state, tar cannot restore them); fifos and devices
+ * are refused. Members that are not there are reported to `onMissing` (a Loom node without
+ * app.db). A generator, so that the caller decides the pace: the archive step feeds tar with
+ * it as tar goes, and memory never holds more than the folders being walked.
+ *
+ * Synchronous calls on purpose: one promise per entry cost ten times the syscalls themselves
+ * (the same finding as the Agave scanner).
  */
-export async function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean): Promise<ListedTotals> {
+export function* walkMembers(group: ArchiveGroup, exclude: readonly string[], onMissing: (member: string) => void): Generator<ListedEntry> {
   const matchers = exclude.map(compileExclude);
   // Patterns are written relative to the data folder, whatever tar's -C is.
   const prefix = group.matchPrefix === undefined ? '' : `${group.matchPrefix}/`;
-  const excluded = (rel: string) => {
-    const local = prefix !== '' && rel.startsWith(prefix) ? rel.slice(prefix.length) : rel;
-    return local !== group.matchPrefix && matchers.some((m) => m(local));
-  };
-  // Synchronous calls on purpose: one promise per entry cost ten times the syscalls themselves
-  // (the same finding as the Agave scanner); output is buffered and written in 1 MiB pieces.
-  const list = new BufferedFile(listFile, 'w');
-  const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
-  let { files, bytes, entries } = totals;
-  const missing = [...(totals.missing ?? [])];
-  const visit = (rel: string): void => {
-    const full = path.join(group.root, rel);
+  const excluded = matchers.length === 0
+    ? () => false
+    : (rel: string) => {
+      const local = prefix !== '' && rel.startsWith(prefix) ? rel.slice(prefix.length) : rel;
+      return local !== group.matchPrefix && matchers.some((m) => m(local));
+    };
+  const root = group.root.endsWith('/') ? group.root : `${group.root}/`;
+  const entry = (rel: string): ListedEntry | null => {
+    const full = root + rel;
     let stats;
     try {
       stats = lstatSync(full);
     } catch (error) {
       throw wrapFsError(error, 'inspect', full);
     }
-    if (stats.isSocket()) return;
-    let kind: 'file' | 'directory' | 'symlink';
-    if (stats.isFile()) kind = 'file';
-    else if (stats.isDirectory()) kind = 'directory';
-    else if (stats.isSymbolicLink()) kind = 'symlink';
-    else throw new UserError(`${full} is a device or fifo; snapplan does not archive it.`, { hint: 'Exclude it with --exclude.' });
-    list.write(`${rel}\0`);
-    jsonl.write(JSON.stringify({ path: rel, kind, size: kind === 'file' ? stats.size : 0 }) + '\n');
-    entries += 1;
-    if (kind === 'file') {
-      files += 1;
-      bytes += stats.size;
-    }
-    if (kind !== 'directory') return;
-    let names: string[];
-    try {
-      names = readdirSync(full);
-    } catch (error) {
-      throw wrapFsError(error, 'list', full);
-    }
-    for (const name of names.sort()) {
-      const child = path.join(rel, name);
-      if (!excluded(child)) visit(child);
-    }
+    if (stats.isFile()) return { rel, kind: 'file', size: stats.size };
+    if (stats.isDirectory()) return { rel, kind: 'directory', size: 0 };
+    if (stats.isSymbolicLink()) return { rel, kind: 'symlink', size: 0 };
+    if (stats.isSocket()) return null;
+    throw new UserError(`${full} is a device or fifo; snapplan does not archive it.`, { hint: 'Exclude it with --exclude.' });
   };
-  try {
-    for (const member of group.members) {
-      if (!existsSync(path.join(group.root, member)) && !isLink(path.join(group.root, member))) {
-        missing.push(member);
+  function* descend(top: ListedEntry): Generator<ListedEntry> {
+    yield top;
+    if (top.kind !== 'directory') return;
+    // Depth first, names sorted: a folder's children come right after it, as tar lists them.
+    const stack: { dir: string; names: string[]; next: number }[] = [];
+    const open = (dir: string) => {
+      let names: string[];
+      try {
+        names = readdirSync(root + dir);
+      } catch (error) {
+        throw wrapFsError(error, 'list', root + dir);
+      }
+      stack.push({ dir, names: names.sort(), next: 0 });
+    };
+    open(top.rel);
+    while (stack.length > 0) {
+      const frame = stack[stack.length - 1] as (typeof stack)[number];
+      if (frame.next === frame.names.length) {
+        stack.pop();
         continue;
       }
-      if (!excluded(member)) visit(member);
+      const rel = `${frame.dir}/${frame.names[frame.next++] as string}`;
+      if (excluded(rel)) continue;
+      const child = entry(rel);
+      if (child === null) continue;
+      yield child;
+      if (child.kind === 'directory') open(rel);
+    }
+  }
+  for (const member of group.members) {
+    if (!existsSync(root + member) && !isLink(root + member)) {
+      onMissing(member);
+      continue;
+    }
+    if (excluded(member)) continue;
+    const top = entry(member);
+    if (top !== null) yield* descend(top);
+  }
+}
+
+/** The manifest's line for an entry (one JSON object per line). */
+export function manifestLine(entry: ListedEntry): string {
+  return `{"path":${JSON.stringify(entry.rel)},"kind":"${entry.kind}","size":${entry.size}}\n`;
+}
+
+/**
+ * Lists a group up front (when the archive step must know the total size before it starts):
+ * tar's NUL-separated list and the manifest's JSON lines go to files, memory stays flat.
+ */
+export function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean): ListedTotals {
+  const list = new BufferedFile(listFile, 'w');
+  const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
+  let { files, bytes, entries } = totals;
+  const missing = [...(totals.missing ?? [])];
+  try {
+    for (const item of walkMembers(group, exclude, (member) => missing.push(member))) {
+      list.write(`${item.rel}\0`);
+      jsonl.write(manifestLine(item));
+      entries += 1;
+      if (item.kind === 'file') {
+        files += 1;
+        bytes += item.size;
+      }
     }
   } finally {
     list.close();
@@ -81,9 +127,10 @@ export async function listMembers(group: ArchiveGroup, exclude: readonly string[
   return { files, bytes, entries, missing };
 }
 
-class BufferedFile {
+export class BufferedFile {
   private readonly fd: number;
   private pending = '';
+  private closed = false;
   constructor(file: string, flags: 'w' | 'a') {
     this.fd = openSync(file, flags);
   }
@@ -95,7 +142,10 @@ class BufferedFile {
     if (this.pending !== '') writeSync(this.fd, this.pending);
     this.pending = '';
   }
+  /** Writes what is pending and closes; a second call does nothing. */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
     try {
       this.flush();
     } finally {

@@ -1,11 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { open, rename, rm, statfs, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ExternalError, UserError } from '../core/errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
-import { listMembers, type ListedTotals } from './archive-list.js';
+import { BufferedFile, listMembers, manifestLine, walkMembers, type ListedTotals } from './archive-list.js';
+import { freeBytes, usedBytesBound } from './archive-space.js';
 
 /**
  * Streaming archive: `tar` reads an explicit file list and writes to `zstd -T0` through a
@@ -37,6 +40,8 @@ export interface ArchiveRequest {
   readonly spaceFactor: number;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((written: number) => void) | undefined;
+  /** List every file before tar starts, even when the destination's room is not in doubt (tests). */
+  readonly listFirst?: boolean | undefined;
 }
 
 export interface ArchiveResult {
@@ -48,6 +53,8 @@ export interface ArchiveResult {
   readonly sha256: string;
   readonly files: number;
   readonly bytes: number;
+  /** True when tar started before the walk ended (the destination had room beyond doubt). */
+  readonly streamedList: boolean;
 }
 
 export const MANIFEST_SUFFIX = '.manifest.json';
@@ -58,34 +65,38 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
   const partial = `${finalPath}.partial`;
   const temps: string[] = [];
   try {
-    // 1. The list, streamed to files: tar's NUL-separated list per group, the manifest's entries.
+    // 1. Room for the result. The exact need is known only once every file is listed, which
+    // takes a while on a big folder; if the destination has room even for everything on the
+    // source's file systems, the archive starts at once and tar is fed the list as it is
+    // walked (checked exactly when the walk ends). Otherwise the list comes first.
+    const free = await freeBytes(request.outDir);
+    const [only] = request.groups;
+    const bound = request.groups.length === 1 && only && !request.listFirst ? await usedBytesBound(only.members.map((m) => path.join(only.root, m))) : null;
+    const streamed = only !== undefined && bound !== null && free >= Math.ceil(bound * request.spaceFactor) ? only : undefined;
+
+    // 2. The list, streamed to files: tar's NUL-separated list per group, the manifest's entries.
     const filesJsonl = `${finalPath}.files.partial`;
     temps.push(filesJsonl);
     const lists: string[] = [];
+    for (const index of request.groups.keys()) lists.push(`${finalPath}.list-${index}.partial`);
+    temps.push(...lists);
     let totals: ListedTotals = { files: 0, bytes: 0, entries: 0 };
-    for (const [index, group] of request.groups.entries()) {
-      const list = `${finalPath}.list-${index}.partial`;
-      temps.push(list);
-      lists.push(list);
-      totals = await listMembers(group, request.exclude, list, filesJsonl, totals, index > 0);
-    }
-    if (totals.entries === 0) throw new UserError('Nothing to archive: every path is missing or excluded.');
-
-    // 2. Free space for the compressed result.
-    const fs = await statfs(request.outDir);
-    const free = fs.bavail * fs.bsize;
-    const wanted = Math.ceil(totals.bytes * request.spaceFactor);
-    if (free < wanted) {
-      throw new UserError(`${request.outDir} has ${gib(free)} free; the archive of ${gib(totals.bytes)} needs about ${gib(wanted)}.`, {
-        hint: 'Free some space, write elsewhere (--work-dir for s3:// destinations), or lower the estimate with --space-factor.',
-      });
+    if (!streamed) {
+      for (const [index, group] of request.groups.entries()) totals = listMembers(group, request.exclude, lists[index] as string, filesJsonl, totals, index > 0);
+      checkListed(totals, free, request);
     }
 
     // 3. tar | zstd → file; Node follows the file as it grows, hashing what is on disk.
     // 64 KiB records (the pipe's size) instead of tar's 10 KiB: a sixth of the read and write
     // calls for tar and zstd; readers ignore the extra zero padding at the end.
     const tarArgs = ['--create', '--file=-', '--blocking-factor=128', '--null', '--no-recursion', '--format=posix', '--pax-option=delete=atime,delete=ctime'];
-    for (const [index, group] of request.groups.entries()) tarArgs.push('-C', group.root, '-T', lists[index] as string);
+    if (streamed) tarArgs.push('-C', streamed.root, '-T', '-');
+    else for (const [index, group] of request.groups.entries()) tarArgs.push('-C', group.root, '-T', lists[index] as string);
+    const feed = streamed
+      ? async (stdin: Writable) => {
+        totals = await feedWhileListing(streamed, request.exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request));
+      }
+      : undefined;
     const zstdArgs = ['-T0', `-${request.zstdLevel}`, '-q', '-c'];
     const sha256Path = `${finalPath}${SHA256_SUFFIX}`;
     const manifestPath = `${finalPath}${MANIFEST_SUFFIX}`;
@@ -95,7 +106,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     const out = await openPartial(partial);
     let followed: Followed;
     try {
-      followed = await compressInto(out, partial, tarArgs, zstdArgs, request);
+      followed = await compressInto(out, partial, tarArgs, zstdArgs, request, feed);
       const { size, sha256 } = followed;
       // 4. The archive's fsync (the bytes hashed are the bytes synced) and the files beside it,
       // written at the same time under temporary names; the names appear archive first.
@@ -113,10 +124,130 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     await rename(manifestPartial, manifestPath);
     temps.splice(temps.indexOf(partial), 3);
     await fsyncDirectory(request.outDir);
-    return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes };
+    return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes, streamedList: streamed !== undefined };
   } finally {
     for (const temp of temps) await rm(temp, { force: true });
   }
+}
+
+/** Refuses an empty archive, and one the destination has no room for. */
+function checkListed(totals: ListedTotals, free: number, request: ArchiveRequest): void {
+  if (totals.entries === 0) throw new UserError('Nothing to archive: every path is missing or excluded.');
+  const wanted = Math.ceil(totals.bytes * request.spaceFactor);
+  if (free < wanted) {
+    throw new UserError(`${request.outDir} has ${gib(free)} free; the archive of ${gib(totals.bytes)} needs about ${gib(wanted)}.`, {
+      hint: 'Free some space, write elsewhere (--work-dir for s3:// destinations), or lower the estimate with --space-factor.',
+    });
+  }
+}
+
+const FEED_CHUNK = 64 * 1024;
+/** Entries walked between two turns of the event loop (the pump and the hash keep going). */
+const WALK_SLICE = 2048;
+
+/**
+ * Walks a group and feeds tar's stdin (`-T -`) at the same time. The walk runs ahead at full
+ * speed into the list file (so its end, and the exact size check, come early); a pump sends
+ * that file to tar as fast as tar takes names. Memory holds one chunk, whatever the count.
+ */
+async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void): Promise<ListedTotals> {
+  const list = openSync(listFile, 'w+');
+  const jsonl = new BufferedFile(jsonlFile, 'w');
+  let written = 0;
+  let walked = false;
+  let failed = false;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+
+  const pump = async (): Promise<void> => {
+    let sent = 0;
+    for (;;) {
+      if (failed) return;
+      if (sent < written) {
+        // A fresh buffer per chunk: the stream holds on to it until tar has read it.
+        const chunk = Buffer.allocUnsafe(Math.min(FEED_CHUNK, written - sent));
+        const bytes = readSync(list, chunk, 0, chunk.length, sent);
+        sent += bytes;
+        if (!stdin.write(chunk.subarray(0, bytes))) await drained(stdin);
+        continue;
+      }
+      if (walked) {
+        await new Promise<void>((resolve, reject) => stdin.end((error?: Error | null) => (error ? reject(error) : resolve())));
+        return;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+
+  const walk = async (): Promise<ListedTotals> => {
+    let files = 0;
+    let bytes = 0;
+    let entries = 0;
+    const missing: string[] = [];
+    let pending = '';
+    const flush = () => {
+      const data = Buffer.from(pending, 'utf8');
+      let done = 0;
+      while (done < data.length) done += writeSync(list, data, done, data.length - done, written + done);
+      written += data.length;
+      pending = '';
+      notify();
+    };
+    for (const item of walkMembers(group, exclude, (member) => missing.push(member))) {
+      pending += `${item.rel}\0`;
+      jsonl.write(manifestLine(item));
+      entries += 1;
+      if (item.kind === 'file') {
+        files += 1;
+        bytes += item.size;
+      }
+      if (pending.length >= FEED_CHUNK) flush();
+      if (entries % WALK_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    flush();
+    return { files, bytes, entries, missing };
+  };
+
+  const pumping = pump();
+  try {
+    const totals = await walk();
+    jsonl.close();
+    check(totals);
+    walked = true;
+    notify();
+    await pumping;
+    return totals;
+  } catch (error) {
+    failed = true;
+    notify();
+    stdin.destroy();
+    await pumping.catch(() => undefined);
+    throw error;
+  } finally {
+    jsonl.close();
+    closeSync(list);
+  }
+}
+
+/** Resolves when `stream` wants more, rejects if it fails or closes first. */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      stream.off('drain', onDrain);
+      stream.off('error', done);
+      stream.off('close', onClose);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('tar closed its input early'));
+    stream.once('drain', onDrain);
+    stream.once('error', done);
+    stream.once('close', onClose);
+  });
 }
 
 /** Waits for every promise, then throws the first failure (nothing is left writing behind it). */
@@ -189,8 +320,10 @@ const SYNC_EVERY = 256 * 1024 * 1024;
  * a time), hashing exactly the bytes in the file, and starts an fdatasync in the background
  * every 256 MiB so that the final fsync only has the tail left to write.
  */
-async function compressInto(out: FileHandle, partial: string, tarArgs: string[], zstdArgs: string[], request: ArchiveRequest): Promise<Followed> {
-  const tar = spawn('tar', tarArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+async function compressInto(out: FileHandle, partial: string, tarArgs: string[], zstdArgs: string[], request: ArchiveRequest, feed?: (stdin: Writable) => Promise<void>): Promise<Followed> {
+  const tar = spawn('tar', tarArgs, { stdio: [feed ? 'pipe' : 'ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<Writable | null, Readable, Readable>;
+  // A write after tar died fails with EPIPE: the feed sees it; this keeps it from being thrown.
+  tar.stdin?.on('error', () => undefined);
   // tar's stdout is handed to zstd as its stdin: the two talk through a kernel pipe.
   const zstd = spawn('zstd', zstdArgs, { stdio: [tar.stdout, out.fd, 'pipe'] });
   // zstd has its own copy of the pipe now; ours would keep tar's 'close' from ever firing.
@@ -274,6 +407,7 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
       guard(follow().catch((error: unknown) => Promise.reject(wrapFsError(error, 'write', partial)))),
       guard(tarDone),
       guard(zstdDone),
+      ...(feed && tar.stdin ? [guard(feed(tar.stdin))] : []),
     ]);
     if (failure !== undefined) throw failure.error;
     if (request.signal?.aborted || followed.status !== 'fulfilled') throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });

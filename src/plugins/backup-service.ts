@@ -55,7 +55,7 @@ export interface BackupOutcome {
   readonly set: BackupSet;
   readonly dataDir: string;
   readonly destination: string;
-  readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
+  readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath' | 'streamedList'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
   readonly plannedName: string | null;
   readonly service: { manager: string; label: string; before: ServiceState | null; after: ServiceState | null };
   readonly node: { version: string | null; height: number | null; burnHeight: number | null; network: string | null };

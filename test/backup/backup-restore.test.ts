@@ -137,7 +137,20 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     const newPid = Number(await readFile(pidfile, 'utf8'));
     expect(newPid).not.toBe(child.pid);
     expect(JSON.parse(result.stdout).service).toMatchObject({ before: 'running', after: 'running' });
-    process.kill(newPid, 'SIGTERM');
     expect(existsSync(path.join(dir, JSON.parse(result.stdout).archive.name))).toBe(true);
+    // Stop the restarted node and wait until it is gone: it flushes into data/ on SIGTERM,
+    // which would race the temp folder's removal.
+    process.kill(newPid, 'SIGTERM');
+    for (let i = 0; i < 200 && isAlive(newPid); i++) await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(isAlive(newPid)).toBe(false);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
