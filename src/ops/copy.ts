@@ -14,12 +14,14 @@ import type { TreeEntry } from './tree.js';
 
 /**
  * Streaming copy with verification, for moves across filesystems. Memory is a few fixed chunks
- * per file whatever its size. The sha256 is computed while reading the source, then the
- * destination is fsync'd and read back and hashed again: a copy counts only when the bytes on
- * the other side hash the same.
+ * per file whatever its size. The sha256 is computed while reading the source, and the
+ * destination is read back: a large file range by range, compared byte for byte with the source
+ * bytes just written (read-back-verifier.ts), a small one after the fsync, hashed again. A copy
+ * counts only when the bytes on the other side are the source's, so their sha256 is the one
+ * recorded.
  */
 const CHUNK = 1 << 20;
-/** From this size on, the read-back runs on a second thread during the copy (see read-back-verifier.ts). */
+/** From this size on, the hash and the read-back run on two other threads during the copy (see read-back-verifier.ts). */
 const PARALLEL_READ_BACK = 4 * CHUNK;
 const PIPELINE_DEPTH = 4;
 /** Chunk size from PARALLEL_READ_BACK on: fewer event-loop turns and messages per byte. */
@@ -127,16 +129,16 @@ export async function copyFileVerified(
     } catch (error) {
       throw wrapFsError(error, 'create', target);
     }
-    if (expected.size >= PARALLEL_READ_BACK) readBack = new ReadBack(target);
     // A pipeline over a few fixed buffers: the next read is in flight while this chunk is hashed
     // and earlier chunks are written (one write at a time, in order). A buffer is reused only
-    // once its write (and, for large files, its hashing on the source-hash thread) has completed.
-    const parallel = readBack !== undefined;
+    // once its write and, for large files, its hashing and its read-back check have completed.
+    const parallel = expected.size >= PARALLEL_READ_BACK;
     const chunk = parallel ? BIG_CHUNK : CHUNK;
     const length = Math.max(1, Math.min(chunk, expected.size + 1));
     const depth = expected.size > length ? PIPELINE_DEPTH : 1;
     const shared = parallel ? (spareMemory.pop() ?? new SharedArrayBuffer(PIPELINE_DEPTH * BIG_CHUNK)) : null;
     memory = shared;
+    if (shared !== null) readBack = new ReadBack(target, shared);
     const buffers = Array.from({ length: depth }, (_, i) => (shared !== null ? Buffer.from(shared, i * length, length) : Buffer.allocUnsafe(length)));
     const ready: Promise<unknown>[] = buffers.map(() => Promise.resolve());
     readyAll = ready;
@@ -158,12 +160,14 @@ export async function copyFileVerified(
         reading = input.read(buffers[next]!, 0, length, position + bytesRead);
       }
       const view = buffer.subarray(0, bytesRead);
-      const hashed = hasher?.update(turn * length, bytesRead);
+      const offset = turn * length;
+      const hashed = hasher?.update(offset, bytesRead);
       hash?.update(view);
       const start = position;
       const end = position + bytesRead;
-      pending = pending.then(() => writeAll(out, view, start)).then(() => follower?.progress(end));
-      const slot = hashed !== undefined ? Promise.all([pending, hashed]) : pending;
+      pending = pending.then(() => writeAll(out, view, start));
+      const checked = follower !== undefined ? pending.then(() => follower.check(offset, start, bytesRead)) : undefined;
+      const slot = hashed !== undefined && checked !== undefined ? Promise.all([pending, hashed, checked]) : pending;
       slot.catch(() => undefined);
       ready[turn] = slot;
       if (depth === 1) {
@@ -195,6 +199,7 @@ export async function copyFileVerified(
     sourceHash?.abort();
     await Promise.allSettled(readyAll);
     readBack?.abort();
+    if (error instanceof Error && error.message.startsWith('read-back failed: the copy')) throw readBackError(source, target, error.message.slice('read-back failed: '.length));
     throw wrapFsError(error, 'copy', source);
   } finally {
     await input.close();
@@ -202,15 +207,21 @@ export async function copyFileVerified(
     // Every read, write and hash of these buffers has settled: the next copy may use them.
     if (memory !== null && spareMemory.length < 2) spareMemory.push(memory);
   }
-  const check = readBack !== undefined ? await readBack.finish(position) : await hashFile(target, { signal: options.signal });
+  // Large files: every byte was compared during the copy; what is left is the size after fsync.
+  // Small files: read back after the fsync and hashed again.
+  const check = readBack !== undefined ? { sha256, size: (await readBack.finish(position)).size } : await hashFile(target, { signal: options.signal });
   if (check.sha256 !== sha256 || check.size !== position) {
-    throw new FileOperationError(
-      `The copy of ${source} at ${target} does not read back the same (sha256 ${check.sha256}, expected ${sha256}); the source was left in place.`,
-      { operation: 'verify', path: target },
-      { hint: 'The destination disk may be failing; check it before trying again.' },
-    );
+    throw readBackError(source, target, check.size !== position ? `${check.size} bytes, expected ${position}` : `sha256 ${check.sha256}, expected ${sha256}`);
   }
   return { sha256, size: position };
+}
+
+function readBackError(source: string, target: string, what: string): FileOperationError {
+  return new FileOperationError(
+    `The copy of ${source} at ${target} does not read back the same (${what}); the source was left in place.`,
+    { operation: 'verify', path: target },
+    { hint: 'The destination disk may be failing; check it before trying again.' },
+  );
 }
 
 async function copySymlink(source: string, target: string, expected: Stats): Promise<string> {

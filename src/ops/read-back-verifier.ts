@@ -1,53 +1,55 @@
 import { Worker } from 'node:worker_threads';
 
 /**
- * The two hashes of a verified copy, each on its own thread. Copying hashes every byte twice:
- * the source as it is read (`SourceHash`, over the copy's own buffers, shared with the worker,
- * so the hashed bytes are exactly the written ones) and the destination read back (`ReadBack`).
- * The main thread then only moves bytes, and the two hashes and the copy's syscalls overlap.
- * The read-back worker reads only ranges whose writes have completed, and its last read
- * happens after the copy's fsync; like any read-back it sees the page cache, which is what a
- * read-back after fsync would see too.
+ * The two checks of a large verified copy, each on its own thread, while the main thread only
+ * moves bytes. The copy reads the source into buffers shared with both workers:
+ * - `SourceHash` computes the sha256 of exactly those bytes (recorded in the journal, and what
+ *   undo checks on the way back);
+ * - `ReadBack` reads every written range of the destination back and compares it, byte for
+ *   byte, with the source bytes still in the shared buffer. A destination equal to the source
+ *   byte for byte has the source's sha256, so the copy's "size and sha256" check needs one hash
+ *   per byte instead of two, which was half of all CPU time on the copy path
+ *   (docs/PERFORMANCE.md). A buffer is reused only once both have acknowledged it.
+ * Like any read-back, it sees the page cache; its last check (the size) comes after the fsync.
  *
  * The worker's code is inline (a constant, not input) so that the same module runs from src/
- * under vitest and from dist/. Each worker is started on first use and unref'd when idle: it
- * never keeps the process alive.
+ * under vitest, from dist/ and from the bundle. Each worker is started on first use and unref'd
+ * when idle: it never keeps the process alive.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
-const { openSync, readSync, closeSync, constants } = require('node:fs');
+const { openSync, readSync, closeSync, fstatSync, constants } = require('node:fs');
 const { createHash } = require('node:crypto');
-const jobs = new Map();
+const checks = new Map();
 const hashes = new Map();
 const buffer = Buffer.allocUnsafe(4 << 20);
-function pump(job) {
-  while (job.position < job.written) {
-    const n = readSync(job.fd, buffer, 0, Math.min(buffer.length, job.written - job.position), job.position);
-    if (n === 0) break;
-    job.hash.update(buffer.subarray(0, n));
-    job.position += n;
-  }
-}
 parentPort.on('message', (m) => {
-  const job = jobs.get(m.id);
+  const job = checks.get(m.id);
   try {
-    if (m.type === 'start') {
-      jobs.set(m.id, { fd: openSync(m.path, constants.O_RDONLY | constants.O_NOFOLLOW), hash: createHash('sha256'), position: 0, written: 0 });
-    } else if (job && m.type === 'progress') {
-      job.written = m.written;
-      pump(job);
-    } else if (job && m.type === 'end') {
-      job.written = m.size;
-      pump(job);
-      const extra = readSync(job.fd, buffer, 0, 1, job.position);
+    if (m.type === 'cstart') {
+      checks.set(m.id, { fd: openSync(m.path, constants.O_RDONLY | constants.O_NOFOLLOW), memory: Buffer.from(m.memory) });
+    } else if (job && m.type === 'check') {
+      let done = 0;
+      while (done < m.length) {
+        const n = readSync(job.fd, buffer, 0, Math.min(buffer.length, m.length - done), m.position + done);
+        if (n === 0) throw new Error('the copy is shorter than what was written at offset ' + (m.position + done));
+        if (buffer.compare(job.memory, m.offset + done, m.offset + done + n, 0, n) !== 0) {
+          throw new Error('the copy differs from the source within bytes ' + (m.position + done) + '..' + (m.position + done + n));
+        }
+        done += n;
+      }
+      parentPort.postMessage({ type: 'checked', id: m.id });
+    } else if (job && m.type === 'cend') {
+      const extra = readSync(job.fd, buffer, 0, 1, m.size);
+      const size = fstatSync(job.fd).size;
       closeSync(job.fd);
-      jobs.delete(m.id);
-      parentPort.postMessage({ type: 'result', id: m.id, sha256: job.hash.digest('hex'), size: job.position + extra });
-    } else if (!job && m.type === 'end') {
+      checks.delete(m.id);
+      parentPort.postMessage({ type: 'result', id: m.id, sha256: '', size: extra > 0 ? Math.max(size, m.size + extra) : size });
+    } else if (!job && (m.type === 'cend' || m.type === 'check')) {
       throw new Error('no such read-back (its file could not be opened)');
-    } else if (job && m.type === 'abort') {
+    } else if (job && m.type === 'cabort') {
       closeSync(job.fd);
-      jobs.delete(m.id);
+      checks.delete(m.id);
     } else if (m.type === 'hstart') {
       hashes.set(m.id, { hash: createHash('sha256'), memory: Buffer.from(m.memory) });
     } else if (m.type === 'hchunk') {
@@ -63,7 +65,7 @@ parentPort.on('message', (m) => {
       hashes.delete(m.id);
     }
   } catch (error) {
-    if (job) { try { closeSync(job.fd); } catch {} jobs.delete(m.id); }
+    if (job) { try { closeSync(job.fd); } catch {} checks.delete(m.id); }
     parentPort.postMessage({ type: 'error', id: m.id, message: String(error && error.message || error) });
   }
 });
@@ -112,10 +114,11 @@ class HashThread {
     const created = new Worker(WORKER_SOURCE, { eval: true });
     created.on('message', (m: { type: string; id: number; sha256?: string; size?: number; message?: string }) => {
       const waiting = this.pending.get(m.id);
-      if (m.type === 'hashed') {
+      if (m.type === 'hashed' || m.type === 'checked') {
         this.acks.get(m.id)?.shift()?.resolve();
       } else if (m.type === 'error') {
         const error = new Error(`read-back failed: ${m.message ?? 'unknown error'}`);
+        // A chunk that failed its check fails the copy: the error is the copy's answer.
         this.rejectAcks(m.id, error);
         if (waiting) {
           this.pending.delete(m.id);
@@ -171,25 +174,44 @@ const readBackThread = new HashThread();
 const sourceThread = new HashThread();
 let nextId = 1;
 
-/** One file being read back. Call `progress` after each completed write, then `finish` after fsync. */
+/**
+ * One large file being read back and compared with its source. Call `check` for each range
+ * once its write has completed (while the source bytes are still in the shared buffer), then
+ * `finish` after the fsync: it answers the destination's size (its length on disk, plus any
+ * byte found past the expected end).
+ */
 export class ReadBack {
   private readonly id = nextId++;
   private ended = false;
+  private readonly queue: Acks[] = [];
 
-  constructor(file: string) {
+  constructor(file: string, memory: SharedArrayBuffer) {
     readBackThread.retain();
-    readBackThread.post({ type: 'start', id: this.id, path: file });
+    readBackThread.acks.set(this.id, this.queue);
+    readBackThread.post({ type: 'cstart', id: this.id, path: file, memory });
   }
 
-  progress(written: number): void {
-    readBackThread.post({ type: 'progress', id: this.id, written });
+  /** Compares `length` destination bytes at `position` with the shared memory at `offset`. */
+  check(offset: number, position: number, length: number): Promise<void> {
+    const done = new Promise<void>((resolve, reject) => {
+      const early = readBackThread.failedAtStart.get(this.id);
+      if (early || readBackThread.acks.get(this.id) !== this.queue) {
+        reject(early ?? new Error('read-back failed: its worker stopped'));
+        return;
+      }
+      this.queue.push({ resolve, reject });
+      readBackThread.post({ type: 'check', id: this.id, offset, position, length });
+    });
+    done.catch(() => undefined);
+    return done;
   }
 
-  async finish(size: number): Promise<{ sha256: string; size: number }> {
+  async finish(size: number): Promise<{ size: number }> {
     this.ended = true;
     try {
-      return await readBackThread.result(this.id, { type: 'end', id: this.id, size });
+      return { size: (await readBackThread.result(this.id, { type: 'cend', id: this.id, size })).size };
     } finally {
+      readBackThread.acks.delete(this.id);
       readBackThread.release();
     }
   }
@@ -198,7 +220,9 @@ export class ReadBack {
     if (this.ended) return;
     this.ended = true;
     readBackThread.failedAtStart.delete(this.id);
-    readBackThread.post({ type: 'abort', id: this.id });
+    readBackThread.acks.delete(this.id);
+    for (const waiting of this.queue.splice(0)) waiting.reject(new Error('read-back aborted'));
+    readBackThread.post({ type: 'cabort', id: this.id });
     readBackThread.release();
   }
 }
