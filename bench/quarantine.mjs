@@ -5,8 +5,10 @@
 // 1. Rename path: quarantine 2,500 / 5,000 / 10,000 entries on one filesystem; the time per
 //    entry should stay flat (O(n)).
 // 2. Copy path: quarantine 0.5 / 1 / 2 GiB from /tmp to /dev/shm (another filesystem), against
-//    `cp -r` of the same data in the same run; throughput ratio, and the peak RSS of the process
-//    doing the copy, which should not grow with the data.
+//    `cp -r` of the same data in the same run (best of BENCH_ROUNDS=3 each, every run from the
+//    same state); throughput ratio, and the peak RSS of the process doing the copy, which
+//    should not grow with the data. For reference, one sha256 pass over the same data alone:
+//    no verified copy can beat it, so cp time / hash time caps the ratio on this machine.
 //
 // Each measured run is a child process of this script (same file, `--child`), so that its peak
 // RSS is its own. All data is generated under /tmp and /dev/shm and deleted afterwards.
@@ -83,6 +85,48 @@ async function makeData(root, bytes, files) {
 
 const fmt = (n, d = 0) => n.toFixed(d).padStart(8);
 
+/** Reads every file of `dir` once (into the page cache). */
+async function readAll(dir) {
+  const buffer = Buffer.allocUnsafe(4 * MiB);
+  for (const name of await readdir(dir)) {
+    const handle = await open(path.join(dir, name), 'r');
+    while ((await handle.read(buffer, 0, buffer.length, null)).bytesRead > 0);
+    await handle.close();
+  }
+}
+
+/** Writes `bytes` of zeros to a file in `dir` and deletes it (see the copy benchmark). */
+async function warmMemory(dir, bytes) {
+  const file = path.join(dir, 'warm-up');
+  const handle = await open(file, 'w');
+  const zeros = Buffer.alloc(8 * MiB);
+  for (let written = 0; written < bytes; written += zeros.length) await handle.write(zeros);
+  await handle.close();
+  await rm(file);
+}
+
+/**
+ * The floor under any verified copy on this machine: one sha256 pass over the same files,
+ * on one thread, reading from the page cache (the copy path must hash every byte once).
+ */
+async function hashAlone(dir) {
+  const { createHash } = await import('node:crypto');
+  const buffer = Buffer.allocUnsafe(4 * MiB);
+  const started = process.hrtime.bigint();
+  for (const name of await readdir(dir)) {
+    const handle = await open(path.join(dir, name), 'r');
+    const hash = createHash('sha256');
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+    hash.digest();
+    await handle.close();
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
 async function main() {
   const json = process.argv.includes('--json');
   const quick = process.argv.includes('--quick');
@@ -109,29 +153,49 @@ async function main() {
     if (shmWork === null) {
       report.notes.push('No /dev/shm on another filesystem: copy benchmark skipped.');
     } else {
+      const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
       for (const size of quick ? [0.125, 0.25] : [0.5, 1, 2]) {
         const bytes = size * GiB;
+        const pristine = path.join(work, `copy-${size}`, 'pristine');
+        await makeData(pristine, bytes, 8);
         const ledger = path.join(work, `copy-${size}`, 'ledger');
-        await makeData(path.join(ledger, 'snapshots'), bytes, 8);
-        // cp: best of two runs (the comparison is conservative for snapplan).
+        // Each timed run starts from the same state: a fresh, synced, cached copy of the data in
+        // the ledger (snapplan moves it away), and memory just written to and freed in
+        // /dev/shm. The warm-up matters on VMs that hand freed memory back to their host: the
+        // next first touch of it cost more than the copy itself, and the run that came first
+        // paid it.
+        const prepare = async () => {
+          await rm(ledger, { recursive: true, force: true });
+          await mkdir(ledger, { recursive: true });
+          await run('cp', ['-r', '--', pristine, path.join(ledger, 'snapshots')]);
+          await run('sync', []);
+          await readAll(path.join(ledger, 'snapshots'));
+          await warmMemory(shmWork, bytes + GiB);
+        };
         const cpTarget = path.join(shmWork, `cp-${size}`);
         let cp = { ms: Infinity };
-        for (let i = 0; i < 2; i += 1) {
+        let best = { ms: Infinity };
+        let hashMs = Infinity;
+        for (let round = 0; round < rounds; round += 1) {
+          await prepare();
           const t = await run('cp', ['-r', '--', ledger, cpTarget]);
           if (t.ms < cp.ms) cp = t;
           await rm(cpTarget, { recursive: true, force: true });
+          hashMs = Math.min(hashMs, await hashAlone(path.join(ledger, 'snapshots')));
+          await prepare();
+          const r = await measure('copy', ledger, path.join(shmWork, `q-${size}`));
+          if (r.ms < best.ms) best = r;
+          await rm(path.join(shmWork, `q-${size}`), { recursive: true, force: true });
         }
-        const r = await measure('copy', ledger, path.join(shmWork, `q-${size}`));
-        await rm(path.join(shmWork, `q-${size}`), { recursive: true, force: true });
         await rm(path.join(work, `copy-${size}`), { recursive: true, force: true });
-        const ours = bytes / MiB / (r.ms / 1000);
+        const ours = bytes / MiB / (best.ms / 1000);
         const theirs = bytes / MiB / (cp.ms / 1000);
-        report.copy.push({ gib: size, ms: r.ms, cpMs: cp.ms, mibPerS: ours, cpMibPerS: theirs, ratio: ours / theirs, maxRssMiB: r.maxRssKiB / 1024, methods: r.methods });
+        report.copy.push({ gib: size, rounds, ms: best.ms, cpMs: cp.ms, hashMs, mibPerS: ours, cpMibPerS: theirs, hashMibPerS: bytes / MiB / (hashMs / 1000), ratio: ours / theirs, hashCap: cp.ms > 0 ? hashMs > 0 ? cp.ms / hashMs : 0 : 0, maxRssMiB: best.maxRssKiB / 1024, methods: best.methods });
       }
       if (!json) {
-        console.log('Copy path (/tmp → /dev/shm), verified by sha256 read-back, vs cp -r');
-        console.log('  GiB   snapplan MiB/s   cp MiB/s   ratio  peak RSS MiB');
-        for (const c of report.copy) console.log(`  ${c.gib.toFixed(2)}  ${fmt(c.mibPerS)}        ${fmt(c.cpMibPerS)}  ${c.ratio.toFixed(2).padStart(6)}  ${fmt(c.maxRssMiB, 1)}`);
+        console.log(`Copy path (/tmp → /dev/shm), sha256 + read-back, vs cp -r (best of ${report.copy[0]?.rounds ?? 0} each)`);
+        console.log('  GiB   snapplan MiB/s   cp MiB/s   ratio  | sha256 alone MiB/s  cap (cp time / hash time)  | peak RSS MiB');
+        for (const c of report.copy) console.log(`  ${c.gib.toFixed(2)}  ${fmt(c.mibPerS)}        ${fmt(c.cpMibPerS)}  ${c.ratio.toFixed(2).padStart(6)}  | ${fmt(c.hashMibPerS)}            ${c.hashCap.toFixed(2).padStart(6)}×              | ${fmt(c.maxRssMiB, 1)}`);
       }
     }
   } finally {
