@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { compareSlots, subtractRange, type Slot, type SlotRange } from '../core/slot.js';
+import { compareText } from '../core/compare-text.js';
 import { shellJoin } from '../core/shell-quote.js';
 import type { BlockstoreReport } from './blockstore/blockstore-source.js';
 import { sortFindings, type Finding } from './findings.js';
@@ -146,12 +147,12 @@ function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchiv
   // so the printed commands and `apply` put every item in the same place.
   const keys = rootKeys(picked.map((p) => p.root));
   const items = picked.map((p) => {
-    const relativePath = path.relative(p.root, p.path);
+    const relativePath = underRoot(p.root, p.path);
     return { ...p, relativePath, destination: path.join(dir, keys.get(p.root) ?? '', relativePath) };
   });
   // Archives first, then bank snapshots; each by slot, then path: a stable order to review.
   const group = (q: QuarantineItem) => (q.kind === 'bank-snapshot' ? 1 : 0);
-  return items.sort((a, b) => group(a) - group(b) || compareSlots(a.slot, b.slot) || a.path.localeCompare(b.path));
+  return items.sort((a, b) => group(a) - group(b) || compareSlots(a.slot, b.slot) || compareText(a.path, b.path));
 }
 
 function baseFindings(
@@ -335,4 +336,13 @@ function rangeText(range: SlotRange): string {
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * `path.relative(root, file)` for a file the scanner found under root (`root/…`, both already
+ * resolved): a slice, since this runs for every item moved (thousands in a deep plan).
+ */
+function underRoot(root: string, file: string): string {
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  return file.startsWith(prefix) ? file.slice(prefix.length) : path.relative(root, file);
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { compareSlots, tryParseU64 } from '../core/slot.js';
+import { compareText } from '../core/compare-text.js';
 import { parseArchiveName } from './archive-name.js';
 import type { BankSnapshot, IgnoredEntry, Inventory, LedgerFolders, SnapshotArchive } from './inventory.js';
 
@@ -76,9 +77,9 @@ export function scanLedger(folders: LedgerFolders): Inventory {
   const { bankSnapshots, scannedBankFolders } = scanBankSnapshots(folders, ignored);
 
   archives.sort(
-    (a, b) => compareSlots(a.slot, b.slot) || compareSlots(a.baseSlot ?? 0n, b.baseSlot ?? 0n) || a.path.localeCompare(b.path),
+    (a, b) => compareSlots(a.slot, b.slot) || compareSlots(a.baseSlot ?? 0n, b.baseSlot ?? 0n) || compareText(a.path, b.path),
   );
-  ignored.sort((a, b) => a.path.localeCompare(b.path));
+  ignored.sort((a, b) => compareText(a.path, b.path));
   scannedArchiveFolders.sort();
   return { folders, scannedArchiveFolders, scannedBankFolders, archives, bankSnapshots, ignored };
 }
@@ -176,7 +177,7 @@ function scanBankSnapshots(folders: LedgerFolders, ignored: IgnoredEntry[]): { b
       bankSnapshots.push({ slot, path: full, root, complete: problems.length === 0, problems });
     }
   }
-  bankSnapshots.sort((a, b) => compareSlots(a.slot, b.slot) || a.path.localeCompare(b.path));
+  bankSnapshots.sort((a, b) => compareSlots(a.slot, b.slot) || compareText(a.path, b.path));
   return { bankSnapshots, scannedBankFolders };
 }
 
