@@ -94,7 +94,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     else for (const [index, group] of request.groups.entries()) tarArgs.push('-C', group.root, '-T', lists[index] as string);
     const feed = streamed
       ? async (stdin: Writable) => {
-        totals = await feedWhileListing(streamed, request.exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request));
+        totals = await feedWhileListing(streamed, request.exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request), request.signal);
       }
       : undefined;
     const zstdArgs = ['-T0', `-${request.zstdLevel}`, '-q', '-c'];
@@ -150,8 +150,9 @@ const WALK_SLICE = 2048;
  * speed into the list file (so its end, and the exact size check, come early); a pump sends
  * that file to tar as fast as tar takes names. Memory holds one chunk, whatever the count.
  */
-async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void): Promise<ListedTotals> {
+async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void, signal: AbortSignal | undefined): Promise<ListedTotals> {
   const list = openSync(listFile, 'w+');
+  let pumpError: { error: unknown } | undefined;
   const jsonl = new BufferedFile(jsonlFile, 'w');
   let written = 0;
   let walked = false;
@@ -205,13 +206,23 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
         bytes += item.size;
       }
       if (pending.length >= FEED_CHUNK) flush();
-      if (entries % WALK_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (entries % WALK_SLICE === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        // No point walking on once tar is gone or the archive is cancelled.
+        if (pumpError) throw pumpError.error;
+        if (signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: [] });
+      }
     }
     flush();
     return { files, bytes, entries, missing };
   };
 
   const pumping = pump();
+  // If tar goes away while the walk is still running, the pump fails before anyone awaits it:
+  // noted here (so it is not an unhandled rejection), it stops the walk and is reported.
+  pumping.catch((error: unknown) => {
+    pumpError ??= { error };
+  });
   try {
     const totals = await walk();
     jsonl.close();

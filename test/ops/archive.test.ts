@@ -124,3 +124,24 @@ describe('free-space bound', () => {
     expect(bound).toBeGreaterThanOrEqual(4 * 1024 * 1024);
   });
 });
+
+describe('createArchive, cancelled', () => {
+  it('stops tar, zstd and the walk when cancelled while the list is still being fed, leaving nothing', async () => {
+    const root = await tempDir();
+    const data = path.join(root, 'mainnet');
+    // Enough entries, with long names, for the walk to take many turns of the event loop and
+    // the list to fill tar's input pipe while the walk is still going.
+    const long = 'x'.repeat(120);
+    for (let d = 0; d < 40; d++) {
+      await mkdir(path.join(data, `d${d}`), { recursive: true });
+      await Promise.all(Array.from({ length: 500 }, (_, f) => writeFile(path.join(data, `d${d}`, `${long}-${f}`), `${d}/${f}\n`)));
+    }
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    const controller = new AbortController();
+    const attempt = createArchive(request(data, out, { signal: controller.signal }));
+    setTimeout(() => controller.abort(), 15);
+    await expect(attempt).rejects.toThrow(/cancelled/i);
+    expect(await readdir(out)).toEqual([]);
+  });
+});
