@@ -11,7 +11,7 @@
 // Reports the throughput ratio a/b (target ≥ 0.95) and the peak RSS of the Node process that
 // ran a), which should stay flat as the folder grows. Each run is a child process (`--child`)
 // so its peak RSS is its own. Rounds alternate seed, snapplan (default 3; the best of each
-// counts), each after an untimed `sync`. Everything generated is deleted afterwards.
+// counts), each after an untimed `sync` and read of the folder. Everything generated is deleted afterwards.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { mkdir, mkdtemp, open, rm, stat } from 'node:fs/promises';
@@ -97,7 +97,7 @@ async function main() {
       const gen = await generate(dataDir, total);
       spawnSync('sync');
       // Warm the page cache the same way for both, then alternate: seed, snapplan, seed, snapplan.
-      spawnSync('tar', ['-cf', '/dev/null', '-C', root, 'mainnet']);
+      spawnSync('sh', ['-c', 'tar -cf - -C "$1" "$2" | cat > /dev/null', 'sh', root, 'mainnet']);
       const seedMs = [];
       const seedSyncedMs = [];
       const ours = [];
@@ -105,17 +105,25 @@ async function main() {
       for (let round = 0; round < rounds; round++) {
         const seedOut = path.join(root, 'seed.tar.zst');
         // Before each timed run, untimed: write back what the previous run left dirty (the
-        // seed's output is never synced by it), so that neither run pays for the other's.
-        spawnSync('sync');
+        // seed's output is never synced by it), so that neither run pays for the other's, and
+        // read the folder once, so that both start from a cached source (this VM evicts cold
+        // pages between runs, and otherwise whichever ran second found the cache the first
+        // one had refilled).
+        const settle = () => {
+          spawnSync('sync');
+          // Through a pipe: GNU tar skips reading file contents when its archive is /dev/null.
+          spawnSync('sh', ['-c', 'tar -cf - -C "$1" "$2" | cat > /dev/null', 'sh', root, 'mainnet']);
+        };
+        settle();
         seedMs.push(timeSeed(dataDir, seedOut));
         const seedSize = (await stat(seedOut)).size;
         await rm(seedOut);
-        spawnSync('sync');
+        settle();
         seedSyncedMs.push(timeSeed(dataDir, seedOut, { fsync: true }));
         await rm(seedOut);
         const outDir = path.join(root, `out${round}`);
         await mkdir(outDir);
-        spawnSync('sync');
+        settle();
         const r = await runChild(dataDir, outDir);
         ours.push({ ...r, seedSize });
         await rm(outDir, { recursive: true });
