@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hashFile } from '../../src/ops/copy.js';
 import { runMain } from '../support/run-cli.js';
+import { expectJobSchema } from '../support/job-schemas.js';
 import { tempDir } from '../support/temp-dir.js';
 import { FIXTURE_BIN, getJson, run, startTestNode, testNodeUnit, treeHash } from './helpers.js';
 
@@ -24,6 +25,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     expect(backup.stderr).toContain('stop: ok');
     expect(backup.exitCode).toBe(0);
     const doc = JSON.parse(backup.stdout);
+    expectJobSchema('backup', doc);
     expect(doc).toMatchObject({ schemaVersion: 1, command: 'backup', ok: true, service: { before: 'running', after: 'stopped' }, node: { version: '3.1.0.0.8', network: 'mainnet' } });
     expect(doc.archive.name).toBe('mainnet-stacks-blockchain-3.1.0.0.8-20261121.tar.zst');
     const archived = await treeHash(data);
@@ -43,6 +45,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     const restore = await runMain(['restore', 'stacks', '--data-dir', data, '--from', archive, '--rpc', rpc, '--no-restart', '--json'], { cwd: dir, env: node.env });
     expect(restore.exitCode, restore.stderr).toBe(0);
     const rdoc = JSON.parse(restore.stdout);
+    expectJobSchema('restore', rdoc);
     expect(rdoc.service).toMatchObject({ before: 'running', after: 'stopped' });
     expect(await treeHash(data)).toBe(archived);
     const oldDir = rdoc.oldDirs[0] as string;
@@ -54,6 +57,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     // And --rollback puts the newer tree back and starts the node
     const rollback = await runMain(['restore', 'stacks', '--data-dir', data, '--rollback', '--rpc', rpc, '--json'], { cwd: dir, env: { ...node.env }, now: new Date('2026-11-21T12:05:00Z') });
     expect(rollback.exitCode, rollback.stderr).toBe(0);
+    expectJobSchema('restore', JSON.parse(rollback.stdout));
     expect(JSON.parse(rollback.stdout).service.after).toBe('running');
     await node.systemctl('stop', 'stacks-node');
     const back = await treeHash(data);
@@ -69,6 +73,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     const backup = await runMain(['backup', 'stacks', '--data-dir', data, '--to', dir, '--rpc', rpc, '--json'], { cwd: dir, env: node.env });
     expect(backup.exitCode, backup.stderr).toBe(0);
     const doc = JSON.parse(backup.stdout);
+    expectJobSchema('backup', doc);
     expect(doc.service).toEqual({ manager: 'systemd', label: 'systemd stacks-node', before: 'running', after: 'running' });
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(['health-before:ok', 'version:ok', 'stop:ok', 'open-files:ok', 'archive:ok', 'restart:ok', 'health-after:ok', 'upload:skipped']);
     const height = ((await getJson(`${rpc}/v2/info`)) as { stacks_tip_height: number }).stacks_tip_height;
@@ -77,6 +82,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     const restore = await runMain(['restore', 'stacks', '--data-dir', data, '--from', path.join(dir, doc.archive.name), '--rpc', rpc, '--wait-blocks', '3', '--json'], { cwd: dir, env: node.env });
     expect(restore.exitCode, restore.stderr).toBe(0);
     const rdoc = JSON.parse(restore.stdout);
+    expectJobSchema('restore', rdoc);
     expect(rdoc.service.after).toBe('running');
     expect(rdoc.steps.find((s: { name: string }) => s.name.startsWith('health'))).toMatchObject({ name: 'health (wait for 3 new block(s))', status: 'ok' });
     // The restored node went back to the archived height, then grew from there.
@@ -98,6 +104,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     );
     expect(backup.exitCode, backup.stderr).toBe(0);
     const doc = JSON.parse(backup.stdout);
+    expectJobSchema('backup', doc);
     expect(doc.service).toMatchObject({ before: 'running', after: 'running' });
     expect(doc.steps.map((s: { name: string; status: string }) => `${s.name}:${s.status}`)).toEqual(expect.arrayContaining(['stop:ok', 'archive:ok', 'restart:ok']));
     expect((await run(path.join(FIXTURE_BIN, 'docker'), ['inspect', '--format', '{{.State.Status}}', 'node1'], { env: node.env })).stdout.trim()).toBe('running');
@@ -117,6 +124,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     const result = await runMain(['backup', 'generic', '--data-dir', data, '--to', out, '--service-manager', 'none', '--json'], { cwd: dir });
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain(`pid ${child.pid}`);
+    expectJobSchema('backup', JSON.parse(result.stdout));
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, type: 'command-failed', archive: null });
     expect(await readdir(out)).toEqual([]);
   });
@@ -136,6 +144,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     expect(child.exitCode).toBe(0); // flushed and exited on SIGTERM
     const newPid = Number(await readFile(pidfile, 'utf8'));
     expect(newPid).not.toBe(child.pid);
+    expectJobSchema('backup', JSON.parse(result.stdout));
     expect(JSON.parse(result.stdout).service).toMatchObject({ before: 'running', after: 'running' });
     expect(existsSync(path.join(dir, JSON.parse(result.stdout).archive.name))).toBe(true);
     // Stop the restarted node and wait until it is gone: it flushes into data/ on SIGTERM,

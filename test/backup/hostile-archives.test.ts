@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 import { treeHash } from './helpers.js';
+import { expectJobSchema } from '../support/job-schemas.js';
 
 /** One ustar entry, written by hand so that any name, type and link target can be made. */
 function entry(name: string, type: '0' | '1' | '2' | '5' | '6', body = '', linkname = ''): Buffer {
@@ -63,6 +64,7 @@ describe('hostile archives are refused before the node is touched, with nothing 
     const result = await runMain(['restore', 'generic', '--data-dir', data, '--from', archive, '--service-manager', 'none', '--json'], { cwd: dir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain(message);
+    expectJobSchema('restore', JSON.parse(result.stdout));
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, service: { before: null } });
     // Nothing anywhere changed: the target, its parent (no staging left), the outside folder.
     expect(await treeHash(dir)).toBe(after);

@@ -6,6 +6,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 import { testNodeUnit, treeHash } from './helpers.js';
+import { expectJobSchema } from '../support/job-schemas.js';
 
 /** A real S3-protocol server on 127.0.0.1 (port 0) with one bucket, closed after the test. */
 async function s3Server(dir: string): Promise<{ endpoint: string; env: Record<string, string> }> {
@@ -30,6 +31,7 @@ describe('S3 destinations against s3rver', () => {
     const backup = await runMain(['backup', 'generic', '--data-dir', data, '--service', 'node', '--rpc', rpc, '--to', 's3://snaps/nodes/a', '--work-dir', work, '--no-restart', '--json'], { cwd: dir, env });
     expect(backup.exitCode, backup.stderr).toBe(0);
     const doc = JSON.parse(backup.stdout);
+    expectJobSchema('backup', doc);
     expect(doc.archive.location).toBe(`s3://snaps/nodes/a/${doc.archive.name}`);
     expect(doc.steps.at(-1)).toMatchObject({ name: 'upload', status: 'ok' });
     expect(await readdir(work)).toEqual([]); // the local copy is removed after the upload
@@ -40,6 +42,7 @@ describe('S3 destinations against s3rver', () => {
     await new Promise((r) => setTimeout(r, 200));
     const restore = await runMain(['restore', 'generic', '--data-dir', data, '--service', 'node', '--rpc', rpc, '--from', doc.archive.location, '--no-restart', '--json'], { cwd: dir, env });
     expect(restore.exitCode, restore.stderr).toBe(0);
+    expectJobSchema('restore', JSON.parse(restore.stdout));
     expect(JSON.parse(restore.stdout).archives[0]).toMatchObject({ sha256: doc.archive.sha256, size: doc.archive.size });
     expect(await treeHash(data)).toBe(archived);
     expect((await readdir(dir)).filter((n) => n.startsWith('.snapplan-download'))).toEqual([]);
@@ -57,6 +60,7 @@ describe('S3 destinations against s3rver', () => {
     const result = await runMain(['backup', 'generic', '--data-dir', data, '--service', 'node', '--rpc', rpc, '--to', 's3://no-such-bucket/x', '--work-dir', work, '--json'], { cwd: dir, env: { ...node.env, ...s3.env } });
     expect(result.exitCode).toBe(1);
     const doc = JSON.parse(result.stdout);
+    expectJobSchema('backup', doc);
     expect(doc.service).toMatchObject({ before: 'running', after: 'running' });
     expect(doc.steps.find((s: { name: string }) => s.name === 'restart')).toMatchObject({ status: 'ok' });
     expect(doc.steps.find((s: { name: string }) => s.name === 'upload')).toMatchObject({ status: 'failed' });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 import { FIXTURE_BIN, treeHash } from '../backup/helpers.js';
+import { expectJobSchema } from '../support/job-schemas.js';
 
 const ENV = { PATH: `${FIXTURE_BIN}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
 
@@ -43,6 +44,8 @@ describe('Loom: data and config sets, restore order, node key check', () => {
     expect(data.exitCode, data.stderr).toBe(0);
     const configDoc = JSON.parse(config.stdout);
     const dataDoc = JSON.parse(data.stdout);
+    expectJobSchema('backup', configDoc);
+    expectJobSchema('backup', dataDoc);
     expect(configDoc.archive.name).toMatch(/^2026-11-21--110000-.+\.tar\.zst$/);
     const manifest = JSON.parse(await readFile(path.join(out, `${configDoc.archive.name}.manifest.json`), 'utf8'));
     expect(manifest.files.map((f: { path: string }) => f.path)).toEqual(['genesis.json', 'loom.yml', 'chaindata/config', 'chaindata/config/config.toml', 'chaindata/config/node_key.json', 'loom.service']);
@@ -57,6 +60,7 @@ describe('Loom: data and config sets, restore order, node key check', () => {
     const restore = await runMain(['restore', 'loom', '--data-dir', home, '--from', path.join(out, configDoc.archive.name), '--from', path.join(out, dataDoc.archive.name), '--service-manager', 'none', '--unit-file', unit, '--json'], { cwd: dir, env: ENV });
     expect(restore.exitCode, restore.stderr).toBe(0);
     const doc = JSON.parse(restore.stdout);
+    expectJobSchema('restore', doc);
     expect(doc.steps.filter((s: { name: string }) => s.name.startsWith('swap')).map((s: { name: string }) => s.name)).toEqual([`swap ${dataDoc.archive.name}`, `swap ${configDoc.archive.name}`]);
     expect(await treeHash(home)).toBe(original);
     expect(doc.findings.find((f: { code: string }) => f.code === 'node-id').message).toContain(me.id);
@@ -92,6 +96,7 @@ describe('Loom: data and config sets, restore order, node key check', () => {
     const data = JSON.parse((await runMain(['backup', 'loom', '--set', 'data', '--data-dir', home, '--to', out, '--service-manager', 'none', '--exclude', 'chaindata/config', '--json'], { cwd: dir, env: ENV })).stdout);
     const result = await runMain(['restore', 'loom', '--data-dir', home, '--from', path.join(out, data.archive.name), '--service-manager', 'none', '--json'], { cwd: dir, env: ENV });
     expect(result.exitCode).toBe(1);
+    expectJobSchema('restore', JSON.parse(result.stdout));
     expect(JSON.parse(result.stdout).findings[0]).toMatchObject({ code: 'node-key-missing', severity: 'error' });
     expect(existsSync(path.join(home, 'chaindata', 'config', 'node_key.json'))).toBe(false);
   });
