@@ -4,7 +4,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { expect } from 'vitest';
 
 const dir = path.resolve(import.meta.dirname, '../../src/output');
-const ajv = new Ajv2020({ allErrors: true, strict: true });
+const ajv = new Ajv2020.default({ allErrors: true, strict: true });
 for (const name of ['backup', 'restore']) ajv.addSchema(JSON.parse(readFileSync(path.join(dir, `${name}.schema.json`), 'utf8')) as object, `${name}.schema.json`);
 
 /** Asserts that a `backup --json` / `restore --json` document matches its published schema. */
