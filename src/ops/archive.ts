@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { ExternalError, UserError } from '../core/errors.js';
+import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
 import { BufferedFile, listMembers, manifestLine, walkMembers, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
@@ -243,6 +244,8 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
   }
 }
 
+const TAR_GONE = 'tar closed its input early';
+
 /** Resolves when `stream` wants more, rejects if it fails or closes first. */
 function drained(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -254,7 +257,7 @@ function drained(stream: Writable): Promise<void> {
       else resolve();
     };
     const onDrain = () => done();
-    const onClose = () => done(new Error('tar closed its input early'));
+    const onClose = () => done(new Error(TAR_GONE));
     stream.once('drain', onDrain);
     stream.once('error', done);
     stream.once('close', onClose);
@@ -418,10 +421,19 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
       guard(follow().catch((error: unknown) => Promise.reject(wrapFsError(error, 'write', partial)))),
       guard(tarDone),
       guard(zstdDone),
-      ...(feed && tar.stdin ? [guard(feed(tar.stdin))] : []),
+      ...(feed && tar.stdin
+        ? [guard(feed(tar.stdin).catch(async (error: unknown) => {
+          // A write to a tar that has gone away: tar's own exit says why, so wait for it and
+          // let its error, if it has one, be the one reported.
+          if (isErrno(error, 'EPIPE') || (error instanceof Error && error.message === TAR_GONE)) await tarDone.catch(() => undefined);
+          throw error;
+        }))]
+        : []),
     ]);
+    // Cancelled: whatever failed after the abort (tar killed, a broken pipe) is its consequence.
+    if (request.signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
     if (failure !== undefined) throw failure.error;
-    if (request.signal?.aborted || followed.status !== 'fulfilled') throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
+    if (followed.status !== 'fulfilled') throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
     return followed.value;
   } finally {
     request.signal?.removeEventListener('abort', abort);
