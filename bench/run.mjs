@@ -1,7 +1,7 @@
 // `npm run bench`: every benchmark, each in its own process, output as Markdown. Each reports
 // ratios against a baseline measured in the same run (bare Node, `ldb scan`, `cp`, the seed's
-// `tar | pzstd`), never
-// absolute targets: the machine varies, the ratios are what docs/PERFORMANCE.md records.
+// `tar | pzstd`), never absolute targets: the machine varies, the ratios are what
+// docs/PERFORMANCE.md records.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
