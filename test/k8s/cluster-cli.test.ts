@@ -1,32 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterCommands } from '../../src/cli/commands/cluster-commands.js';
-import type { CliContext } from '../../src/cli/context.js';
-import { parseCommandLine } from '../../src/cli/register.js';
-import { isSnapplanError } from '../../src/core/errors.js';
 import { startCluster, flatTar } from '../devicedb/devicedb-server.js';
 import { tempDir } from '../support/temp-dir.js';
 import { env, KUBECTL, readCluster, writeCluster } from './fake-cluster.js';
+import { runMain } from '../support/run-cli.js';
 
-/** main()'s steps over the cluster commands only (the lead adds them to the registry). */
-async function run(argv: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = { cwd, env: { ...extraEnv }, stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) }, stdoutIsTTY: false, now: () => new Date('2026-11-21T12:00:00Z') };
-  const { selected, failure } = await parseCommandLine(clusterCommands, '0.0.0', argv);
-  if (failure) throw failure;
-  if (!selected) throw new Error('no command');
-  const args = Object.fromEntries(Object.entries(selected.args).filter(([k]) => !k.includes('-')));
-  let exitCode: number;
-  try {
-    exitCode = await (await selected.definition.handler())(args as never, ctx);
-  } catch (error) {
-    if (!isSnapplanError(error)) throw error;
-    stderr += error.message;
-    exitCode = error.exitCode;
-  }
-  return { exitCode, stdout, stderr };
-}
+/** The cluster commands through main(), as the CLI runs them. */
+const run = (argv: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) => runMain(argv, { cwd, env: extraEnv });
 
 describe('cluster commands', () => {
   it('devicedb snapshot --json documents every node and the manifest', async () => {

@@ -1,16 +1,13 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { clusterCommands } from '../../src/cli/commands/cluster-commands.js';
-import type { CliContext } from '../../src/cli/context.js';
-import { parseCommandLine } from '../../src/cli/register.js';
-import { isSnapplanError } from '../../src/core/errors.js';
 import { undoK8sJob } from '../../src/plugins/k8s/k8s-undo.js';
 import { readJournal } from '../../src/plugins/k8s/replica-journal.js';
 import { runK8sRestore, type K8sRestoreRequest } from '../../src/plugins/k8s/restore-service.js';
 import { runK8sSnapshot } from '../../src/plugins/k8s/snapshot-service.js';
 import { tempDir } from '../support/temp-dir.js';
 import { env, KUBECTL, kubectl, readCluster, verbs, writeCluster, type FakeState } from './fake-cluster.js';
+import { runMain } from '../support/run-cli.js';
 
 const SCALE = { waitTimeoutSeconds: 10, pollIntervalMs: 50 };
 const NOW = new Date('2026-11-21T12:00:00Z');
@@ -18,25 +15,8 @@ const VOL = 'vol-0abcd1234ef567890';
 
 const restore = (journalDir: string, from: string, replace = false): K8sRestoreRequest => ({ statefulset: 'web', source: { kind: 'snapshots', from }, replace, journalDir, scale: SCALE, now: NOW });
 
-/** main()'s steps over the cluster commands (as in cluster-cli.test.ts). */
-async function run(argv: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CliContext = { cwd, env: { ...extraEnv }, stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) }, stdoutIsTTY: false, now: () => NOW };
-  const { selected, failure } = await parseCommandLine(clusterCommands, '0.0.0', argv);
-  if (failure) throw failure;
-  if (!selected) throw new Error('no command');
-  const args = Object.fromEntries(Object.entries(selected.args).filter(([k]) => !k.includes('-')));
-  let exitCode: number;
-  try {
-    exitCode = await (await selected.definition.handler())(args as never, ctx);
-  } catch (error) {
-    if (!isSnapplanError(error)) throw error;
-    stderr += error.message + (error.hint ?? '');
-    exitCode = error.exitCode;
-  }
-  return { exitCode, stdout, stderr };
-}
+/** The cluster commands through main(), as the CLI runs them. */
+const run = (argv: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}) => runMain(argv, { cwd, env: extraEnv });
 
 /** Ready VolumeSnapshots of set `s1`, as `k8s snapshot` labels them, with the given restoreSizes. */
 async function seedSnapshots(state: string, sizes: string[]): Promise<void> {
