@@ -244,7 +244,11 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
   }
 }
 
-const TAR_GONE = 'tar closed its input early';
+class TarInputClosed extends Error {
+  constructor() {
+    super('tar closed its input early');
+  }
+}
 
 /** Resolves when `stream` wants more, rejects if it fails or closes first. */
 function drained(stream: Writable): Promise<void> {
@@ -257,7 +261,7 @@ function drained(stream: Writable): Promise<void> {
       else resolve();
     };
     const onDrain = () => done();
-    const onClose = () => done(new Error(TAR_GONE));
+    const onClose = () => done(new TarInputClosed());
     stream.once('drain', onDrain);
     stream.once('error', done);
     stream.once('close', onClose);
@@ -425,7 +429,7 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
         ? [guard(feed(tar.stdin).catch(async (error: unknown) => {
           // A write to a tar that has gone away: tar's own exit says why, so wait for it and
           // let its error, if it has one, be the one reported.
-          if (isErrno(error, 'EPIPE') || (error instanceof Error && error.message === TAR_GONE)) await tarDone.catch(() => undefined);
+          if (isErrno(error, 'EPIPE') || error instanceof TarInputClosed) await tarDone.catch(() => undefined);
           throw error;
         }))]
         : []),

@@ -8,7 +8,7 @@ import { FileOperationError, OperationCancelledError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, lstatOrNull, wrapFsError } from './fs-util.js';
 import { killPoint } from './kill-point.js';
-import { ReadBack, SourceHash } from './read-back-verifier.js';
+import { ReadBack, ReadBackMismatch, SourceHash } from './read-back-verifier.js';
 import { manifestDigest, sameEntry, walkTree } from './tree.js';
 import type { TreeEntry } from './tree.js';
 
@@ -199,7 +199,7 @@ export async function copyFileVerified(
     sourceHash?.abort();
     await Promise.allSettled(readyAll);
     readBack?.abort();
-    if (error instanceof Error && error.message.startsWith('read-back failed: the copy')) throw readBackError(source, target, error.message.slice('read-back failed: '.length));
+    if (error instanceof ReadBackMismatch) throw readBackError(source, target, error.detail);
     throw wrapFsError(error, 'copy', source);
   } finally {
     await input.close();

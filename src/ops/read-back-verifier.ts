@@ -32,9 +32,9 @@ parentPort.on('message', (m) => {
       let done = 0;
       while (done < m.length) {
         const n = readSync(job.fd, buffer, 0, Math.min(buffer.length, m.length - done), m.position + done);
-        if (n === 0) throw new Error('the copy is shorter than what was written at offset ' + (m.position + done));
+        if (n === 0) throw Object.assign(new Error('the copy is shorter than what was written at offset ' + (m.position + done)), { mismatch: true });
         if (buffer.compare(job.memory, m.offset + done, m.offset + done + n, 0, n) !== 0) {
-          throw new Error('the copy differs from the source within bytes ' + (m.position + done) + '..' + (m.position + done + n));
+          throw Object.assign(new Error('the copy differs from the source within bytes ' + (m.position + done) + '..' + (m.position + done + n)), { mismatch: true });
         }
         done += n;
       }
@@ -66,10 +66,18 @@ parentPort.on('message', (m) => {
     }
   } catch (error) {
     if (job) { try { closeSync(job.fd); } catch {} checks.delete(m.id); }
-    parentPort.postMessage({ type: 'error', id: m.id, message: String(error && error.message || error) });
+    parentPort.postMessage({ type: 'error', id: m.id, message: String(error && error.message || error), mismatch: Boolean(error && error.mismatch) });
   }
 });
 `;
+
+/** The destination read back is not the source: shorter than written, or different bytes. */
+export class ReadBackMismatch extends Error {
+  constructor(readonly detail: string) {
+    super(`read-back failed: ${detail}`);
+    this.name = 'ReadBackMismatch';
+  }
+}
 
 interface Pending {
   resolve: (value: { sha256: string; size: number }) => void;
@@ -112,12 +120,12 @@ class HashThread {
   get(): Worker {
     if (this.worker !== null) return this.worker;
     const created = new Worker(WORKER_SOURCE, { eval: true });
-    created.on('message', (m: { type: string; id: number; sha256?: string; size?: number; message?: string }) => {
+    created.on('message', (m: { type: string; id: number; sha256?: string; size?: number; message?: string; mismatch?: boolean }) => {
       const waiting = this.pending.get(m.id);
       if (m.type === 'hashed' || m.type === 'checked') {
         this.acks.get(m.id)?.shift()?.resolve();
       } else if (m.type === 'error') {
-        const error = new Error(`read-back failed: ${m.message ?? 'unknown error'}`);
+        const error = m.mismatch ? new ReadBackMismatch(m.message ?? 'the copy differs from the source') : new Error(`read-back failed: ${m.message ?? 'unknown error'}`);
         // A chunk that failed its check fails the copy: the error is the copy's answer.
         this.rejectAcks(m.id, error);
         if (waiting) {
