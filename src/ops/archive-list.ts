@@ -101,6 +101,30 @@ export function manifestLine(entry: ListedEntry): string {
   return `{"path":${JSON.stringify(entry.rel)},"kind":"${entry.kind}","size":${entry.size}}\n`;
 }
 
+/** Running totals of a listing, from earlier groups' totals on. */
+export class Tally {
+  files: number;
+  bytes: number;
+  entries: number;
+  readonly missing: string[];
+  constructor(from: ListedTotals = { files: 0, bytes: 0, entries: 0 }) {
+    this.files = from.files;
+    this.bytes = from.bytes;
+    this.entries = from.entries;
+    this.missing = [...(from.missing ?? [])];
+  }
+  add(entry: ListedEntry): void {
+    this.entries += 1;
+    if (entry.kind === 'file') {
+      this.files += 1;
+      this.bytes += entry.size;
+    }
+  }
+  totals(): ListedTotals {
+    return { files: this.files, bytes: this.bytes, entries: this.entries, missing: [...this.missing] };
+  }
+}
+
 /**
  * Lists a group up front (when the archive step must know the total size before it starts):
  * tar's NUL-separated list and the manifest's JSON lines go to files, memory stays flat.
@@ -108,23 +132,18 @@ export function manifestLine(entry: ListedEntry): string {
 export function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean): ListedTotals {
   const list = new BufferedFile(listFile, 'w');
   const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
-  let { files, bytes, entries } = totals;
-  const missing = [...(totals.missing ?? [])];
+  const tally = new Tally(totals);
   try {
-    for (const item of walkMembers(group, exclude, (member) => missing.push(member))) {
+    for (const item of walkMembers(group, exclude, (member) => tally.missing.push(member))) {
       list.write(`${item.rel}\0`);
       jsonl.write(manifestLine(item));
-      entries += 1;
-      if (item.kind === 'file') {
-        files += 1;
-        bytes += item.size;
-      }
+      tally.add(item);
     }
   } finally {
     list.close();
     jsonl.close();
   }
-  return { files, bytes, entries, missing };
+  return tally.totals();
 }
 
 export class BufferedFile {

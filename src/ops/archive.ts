@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { ExternalError, UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
-import { BufferedFile, listMembers, manifestLine, walkMembers, type ListedTotals } from './archive-list.js';
+import { BufferedFile, listMembers, manifestLine, Tally, walkMembers, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
 
 /**
@@ -185,10 +185,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
   };
 
   const walk = async (): Promise<ListedTotals> => {
-    let files = 0;
-    let bytes = 0;
-    let entries = 0;
-    const missing: string[] = [];
+    const tally = new Tally();
     let pending = '';
     const flush = () => {
       const data = Buffer.from(pending, 'utf8');
@@ -198,16 +195,12 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
       pending = '';
       notify();
     };
-    for (const item of walkMembers(group, exclude, (member) => missing.push(member))) {
+    for (const item of walkMembers(group, exclude, (member) => tally.missing.push(member))) {
       pending += `${item.rel}\0`;
       jsonl.write(manifestLine(item));
-      entries += 1;
-      if (item.kind === 'file') {
-        files += 1;
-        bytes += item.size;
-      }
+      tally.add(item);
       if (pending.length >= FEED_CHUNK) flush();
-      if (entries % WALK_SLICE === 0) {
+      if (tally.entries % WALK_SLICE === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         // No point walking on once tar is gone or the archive is cancelled.
         if (pumpError) throw pumpError.error;
@@ -215,7 +208,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
       }
     }
     flush();
-    return { files, bytes, entries, missing };
+    return tally.totals();
   };
 
   const pumping = pump();
