@@ -183,55 +183,75 @@ const sourceThread = new HashThread();
 let nextId = 1;
 
 /**
- * One large file being read back and compared with its source. Call `check` for each range
- * once its write has completed (while the source bytes are still in the shared buffer), then
- * `finish` after the fsync: it answers the destination's size (its length on disk, plus any
- * byte found past the expected end).
+ * A job on one of the threads: its chunk messages are acknowledged in order, its end message
+ * answers the result, and an abort rejects whatever is still waiting.
  */
-export class ReadBack {
+class ThreadJob {
   private readonly id = nextId++;
   private ended = false;
   private readonly queue: Acks[] = [];
 
-  constructor(file: string, memory: SharedArrayBuffer) {
-    readBackThread.retain();
-    readBackThread.acks.set(this.id, this.queue);
-    readBackThread.post({ type: 'cstart', id: this.id, path: file, memory });
+  constructor(private readonly thread: HashThread, private readonly what: string, private readonly abortType: string, start: Record<string, unknown>) {
+    thread.retain();
+    thread.acks.set(this.id, this.queue);
+    thread.post({ ...start, id: this.id });
   }
 
-  /** Compares `length` destination bytes at `position` with the shared memory at `offset`. */
-  check(offset: number, position: number, length: number): Promise<void> {
+  /** Sends a chunk; resolves once the worker has done it (and so released its memory). */
+  protected chunk(message: Record<string, unknown>): Promise<void> {
     const done = new Promise<void>((resolve, reject) => {
-      const early = readBackThread.failedAtStart.get(this.id);
-      if (early || readBackThread.acks.get(this.id) !== this.queue) {
-        reject(early ?? new Error('read-back failed: its worker stopped'));
+      const early = this.thread.failedAtStart.get(this.id);
+      if (early || this.thread.acks.get(this.id) !== this.queue) {
+        reject(early ?? new Error(`${this.what} failed: its worker stopped`));
         return;
       }
       this.queue.push({ resolve, reject });
-      readBackThread.post({ type: 'check', id: this.id, offset, position, length });
+      this.thread.post({ ...message, id: this.id });
     });
+    // Marked handled here; whoever awaits it still sees the rejection.
     done.catch(() => undefined);
     return done;
   }
 
-  async finish(size: number): Promise<{ size: number }> {
+  protected async end(message: Record<string, unknown>): Promise<{ sha256: string; size: number }> {
     this.ended = true;
     try {
-      return { size: (await readBackThread.result(this.id, { type: 'cend', id: this.id, size })).size };
+      return await this.thread.result(this.id, { ...message, id: this.id });
     } finally {
-      readBackThread.acks.delete(this.id);
-      readBackThread.release();
+      this.thread.acks.delete(this.id);
+      this.thread.release();
     }
   }
 
   abort(): void {
     if (this.ended) return;
     this.ended = true;
-    readBackThread.failedAtStart.delete(this.id);
-    readBackThread.acks.delete(this.id);
-    for (const waiting of this.queue.splice(0)) waiting.reject(new Error('read-back aborted'));
-    readBackThread.post({ type: 'cabort', id: this.id });
-    readBackThread.release();
+    this.thread.failedAtStart.delete(this.id);
+    this.thread.acks.delete(this.id);
+    for (const waiting of this.queue.splice(0)) waiting.reject(new Error(`${this.what} aborted`));
+    this.thread.post({ type: this.abortType, id: this.id });
+    this.thread.release();
+  }
+}
+
+/**
+ * One large file being read back and compared with its source. Call `check` for each range
+ * once its write has completed (while the source bytes are still in the shared buffer), then
+ * `finish` after the fsync: it answers the destination's size (its length on disk, plus any
+ * byte found past the expected end).
+ */
+export class ReadBack extends ThreadJob {
+  constructor(file: string, memory: SharedArrayBuffer) {
+    super(readBackThread, 'read-back', 'cabort', { type: 'cstart', path: file, memory });
+  }
+
+  /** Compares `length` destination bytes at `position` with the shared memory at `offset`. */
+  check(offset: number, position: number, length: number): Promise<void> {
+    return this.chunk({ type: 'check', offset, position, length });
+  }
+
+  async finish(size: number): Promise<{ size: number }> {
+    return { size: (await this.end({ type: 'cend', size })).size };
   }
 }
 
@@ -240,48 +260,17 @@ export class ReadBack {
  * they are in `memory` (shared with the worker), and a chunk's memory may be reused only once
  * the promise returned by `update` has resolved.
  */
-export class SourceHash {
-  private readonly id = nextId++;
-  private ended = false;
-  private readonly queue: Acks[] = [];
-
+export class SourceHash extends ThreadJob {
   constructor(memory: SharedArrayBuffer) {
-    sourceThread.retain();
-    sourceThread.acks.set(this.id, this.queue);
-    sourceThread.post({ type: 'hstart', id: this.id, memory });
+    super(sourceThread, 'source hash', 'habort', { type: 'hstart', memory });
   }
 
   /** Hashes `length` bytes at `offset` of the shared memory, after every earlier update. */
   update(offset: number, length: number): Promise<void> {
-    const done = new Promise<void>((resolve, reject) => {
-      if (sourceThread.acks.get(this.id) !== this.queue) {
-        reject(new Error('source hash failed: its worker stopped'));
-        return;
-      }
-      this.queue.push({ resolve, reject });
-      sourceThread.post({ type: 'hchunk', id: this.id, offset, length });
-    });
-    // Marked handled here; whoever awaits it still sees the rejection.
-    done.catch(() => undefined);
-    return done;
+    return this.chunk({ type: 'hchunk', offset, length });
   }
 
   async digest(): Promise<string> {
-    this.ended = true;
-    try {
-      return (await sourceThread.result(this.id, { type: 'hend', id: this.id })).sha256;
-    } finally {
-      sourceThread.acks.delete(this.id);
-      sourceThread.release();
-    }
-  }
-
-  abort(): void {
-    if (this.ended) return;
-    this.ended = true;
-    sourceThread.acks.delete(this.id);
-    for (const waiting of this.queue.splice(0)) waiting.reject(new Error('source hash aborted'));
-    sourceThread.post({ type: 'habort', id: this.id });
-    sourceThread.release();
+    return (await this.end({ type: 'hend' })).sha256;
   }
 }
