@@ -39,7 +39,7 @@ export function checkArchiveHeader(file: string, format: ArchiveFormat): Archive
   }
   try {
     const info = fstatSync(fd);
-    if (!info.isFile()) return { code: 'not-a-file', message: info.isDirectory() ? 'is a directory, not an archive file' : 'is not a regular file' };
+    if (!info.isFile()) return notAFile(info.isDirectory());
     if (info.size === 0) return { code: 'empty', message: 'is empty (0 bytes)' };
     const read = (offset: number, length: number): Buffer => {
       const buffer = Buffer.alloc(length);
@@ -69,7 +69,11 @@ export function checkArchiveHeader(file: string, format: ArchiveFormat): Archive
   }
 }
 
-function openProblem(error: unknown): ArchiveProblem {
+/**
+ * The problem of an archive-named entry that could not be opened or stat'ed (ENOENT through a
+ * link, ELOOP, EACCES…): what the scanner and the header check both report.
+ */
+export function openProblem(error: unknown): ArchiveProblem {
   const code = (error as { code?: string }).code;
   switch (code) {
     case 'ENOENT':
@@ -80,10 +84,15 @@ function openProblem(error: unknown): ArchiveProblem {
     case 'EPERM':
       return { code: 'unreadable', message: 'cannot be read: permission denied' };
     case 'EISDIR':
-      return { code: 'not-a-file', message: 'is a directory, not an archive file' };
+      return notAFile(true);
     default:
       return { code: 'unreadable', message: `cannot be read (${code ?? String(error)})` };
   }
+}
+
+/** A directory or another non-file (FIFO, socket, device) under an archive name. */
+export function notAFile(isDirectory: boolean): ArchiveProblem {
+  return { code: 'not-a-file', message: isDirectory ? 'is a directory, not an archive file' : 'is not a regular file' };
 }
 
 function magicProblem(head: Buffer, magic: readonly number[], name: string): ArchiveProblem | null {
