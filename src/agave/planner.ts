@@ -389,7 +389,17 @@ function housekeepingFindings(inventory: Inventory, visible: readonly SnapshotAr
       remedy: 'Put the matching full archive in the full-archive folder, or remove the orphans.',
     });
   }
-  const incomplete = inventory.bankSnapshots.filter((b) => !b.complete);
+  // A file this user cannot read says nothing about whether the validator's user can.
+  const unreadable = inventory.bankSnapshots.filter((b) => b.problems.some((p) => p.includes('cannot be read')));
+  if (unreadable.length > 0) {
+    findings.push({
+      code: 'incomplete-bank-snapshot',
+      severity: 'info',
+      message: `${count(unreadable.length, 'bank snapshot folder')} cannot be fully read by this user (${unreadable[0]?.path}: ${unreadable[0]?.problems.join(', ')}${unreadable.length > 1 ? '; …' : ''}), so whether Agave would use ${unreadable.length === 1 ? 'it' : 'them'} is unknown.`,
+      remedy: 'Run snapplan as the validator\'s user to judge them; those at or after the target are moved aside either way.',
+    });
+  }
+  const incomplete = inventory.bankSnapshots.filter((b) => !b.complete && !unreadable.includes(b));
   if (incomplete.length > 0) {
     findings.push({
       code: 'incomplete-bank-snapshot',
