@@ -212,3 +212,30 @@ describe('the helper of these tests', () => {
     expect(execFileSync('sh', ['-c', 'zstd -dc | tar -tf -'], { input: bytes }).toString()).toBe('accounts.bin\n');
   });
 });
+
+describe('control characters in paths (item 17)', () => {
+  const ESC = '\u001b';
+
+  it('text output escapes them everywhere; JSON keeps them raw; the printed commands round-trip through bash', async () => {
+    const { root, L: plainLedger, env } = await restartLedger();
+    const L = path.join(root, `led${ESC}[31mger\nX`);
+    execFileSync('mv', [plainLedger, L]);
+    await touch(L, `notes${ESC}]0;owned${ESC}\\.txt`);
+    await touch(L, fullName(289624940), '');
+    const text = await runMain(['plan', '--ledger', L, '--slot', X, '--show-ignored'], { cwd: root, env });
+    expect(text.exitCode).toBe(3);
+    expect(text.stdout).not.toContain(ESC);
+    expect(text.stdout).toContain('led\\x1b[31mger\\nX');
+    expect(text.stdout).toContain('notes\\x1b]0;owned\\x1b\\.txt');
+
+    const { doc } = await planJson(['--ledger', L, '--slot', X], root, env);
+    expect(doc.inventory.archives.some((a) => a.path.startsWith(L))).toBe(true);
+    // The remedy names the mv command in shell form: it must give back the exact paths.
+    const bad = doc.findings.find((f) => f.code === 'bad-archive');
+    const mv = /\((mv -n -- .*), after mkdir/.exec(bad?.remedy ?? '')?.[1] ?? '';
+    expect(mv).toContain("$'");
+    const words = execFileSync('bash', ['-c', `for w in ${mv.slice('mv -n -- '.length)}; do printf '%s\\0' "$w"; done`]).toString().split('\0');
+    expect(words[0]).toBe(path.join(L, fullName(289624940)));
+    expect(words[1]?.startsWith(`${L}/snapplan-quarantine/`)).toBe(true);
+  });
+});
