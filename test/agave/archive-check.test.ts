@@ -67,6 +67,7 @@ describe('checkArchiveHeader', () => {
     ['a zstd header with the reserved bit', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x08, 0x00, 0x01, 0x00, 0x00]), 'tar.zst', 'bad-frame'],
     ['the legacy lz4 format', Buffer.from([0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0]), 'tar.lz4', 'bad-magic'],
     ['garbage', Buffer.from('not gzip'), 'tar.gz', 'bad-magic'],
+    ['garbage', Buffer.from('not bzip2'), 'tar.bz2', 'bad-magic'],
     ['garbage', Buffer.alloc(1024, 0x41), 'tar', 'bad-tar'],
   ] as const)('%s as %s → %s', async (label, body, format, code) => {
     const file = at(`case-${label.replaceAll(' ', '-')}.${format}`);
