@@ -91,11 +91,12 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
 }
 
 /**
- * Checks, read-only, every archive Agave could pick as the base, as the planner will choose
- * it: the header of each candidate (and of its twins at the same slot), and with
- * --verify-archives the whole of it. A bad one is set aside and the next choice checked in
- * turn, until a candidate passes or none is left. The planner stays pure: it gets the results
- * as `problem` on the inventory's archives.
+ * Checks, read-only, every archive Agave could pick as the base, in the order Agave would try
+ * them: the header of each candidate (and of its twins at the same slot) as the planner's
+ * walk reaches it, so a bad one leads to the next and no other archive is read. With
+ * --verify-archives the chosen base archives are then decoded to their end; a bad one is set
+ * aside and the choice made again. The planner stays pure: it gets the results as `problem`
+ * on the inventory's archives and sets aside the same ones.
  */
 async function checkBaseArchives(
   inventory: Inventory,
@@ -103,26 +104,29 @@ async function checkBaseArchives(
   options: PlanServiceOptions,
   environment: PlanEnvironment,
 ): Promise<Inventory> {
-  const archives = [...inventory.archives];
-  const wanted = options.verifyArchives ? 'full' : 'header';
+  const results = new Map<SnapshotArchive, Pick<SnapshotArchive, 'problem' | 'checked'>>();
+  const isBad = (a: SnapshotArchive): boolean => {
+    if (a.problem) return true;
+    let result = results.get(a);
+    if (result === undefined) {
+      result = { problem: checkArchiveHeader(a.path, a.format), checked: 'header' };
+      results.set(a, result);
+    }
+    return result.problem !== null;
+  };
+  const visible = visibleArchives(inventory.archives, version);
   for (;;) {
-    const { base } = chooseUsableBase(visibleArchives(archives, version), options.target);
-    if (base === null) break;
-    const unchecked = baseCandidates(visibleArchives(archives, version), base).filter((a) => !a.problem && a.checked !== wanted && a.checked !== 'full');
-    if (unchecked.length === 0) break;
-    for (const archive of unchecked) {
-      archives[archives.indexOf(archive)] = await checkOne(archive, wanted, environment);
+    const { base } = chooseUsableBase(visible, options.target, isBad);
+    if (base === null || !options.verifyArchives) break;
+    const unverified = baseCandidates(visible, base).filter((a) => !isBad(a) && results.get(a)?.checked !== 'full');
+    if (unverified.length === 0) break;
+    for (const a of unverified) {
+      const problem = await verifyArchive(a.path, a.format, { signal: environment.signal, env: environment.env });
+      results.set(a, { problem, checked: 'full' });
     }
   }
-  return { ...inventory, archives };
-}
-
-async function checkOne(archive: SnapshotArchive, how: 'header' | 'full', environment: PlanEnvironment): Promise<SnapshotArchive> {
-  const problem =
-    how === 'full'
-      ? await verifyArchive(archive.path, archive.format, { signal: environment.signal, env: environment.env })
-      : checkArchiveHeader(archive.path, archive.format);
-  return { ...archive, problem, checked: how };
+  if (results.size === 0) return inventory;
+  return { ...inventory, archives: inventory.archives.map((a) => (results.has(a) ? { ...a, ...results.get(a) } : a)) };
 }
 
 /**

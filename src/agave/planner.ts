@@ -110,23 +110,40 @@ export function chooseBase(archives: readonly SnapshotArchive[], X: Slot): Base 
 }
 
 /**
- * Agave's choice (chooseBase) once every bad archive it would pick first is moved aside: a bad
- * full or incremental (or a bad twin at the chosen slot, since which twin Agave takes is
- * unspecified) is set aside and the choice made again. `blocking` lists those set aside.
- * Archives whose `problem` is undefined (not checked) count as good: plan-service checks every
- * archive this returns as a candidate before planning (see baseCandidates).
+ * Agave's choice (chooseBase) once every bad archive it would pick first is moved aside: the
+ * full archives below X from the highest slot down, then the incrementals on the chosen full
+ * from the highest down; at each slot every twin is judged (which twin Agave takes is
+ * unspecified), the bad ones are set aside (`blocking`, in the order Agave would have tried
+ * them) and the first good one is taken. One sort and one pass, whatever the number of bad
+ * archives. `isBad` defaults to the archive's `problem`; plan-service passes its header check,
+ * so that exactly the archives Agave would try are read, in Agave's order.
  */
-export function chooseUsableBase(archives: readonly SnapshotArchive[], X: Slot): { base: Base | null; blocking: SnapshotArchive[] } {
+export function chooseUsableBase(
+  archives: readonly SnapshotArchive[],
+  X: Slot,
+  isBad: (archive: SnapshotArchive) => boolean = (a) => Boolean(a.problem),
+): { base: Base | null; blocking: SnapshotArchive[] } {
   const blocking: SnapshotArchive[] = [];
-  let pool: readonly SnapshotArchive[] = archives;
-  for (;;) {
-    const base = chooseBase(pool, X);
-    if (base === null) return { base, blocking };
-    const bad = baseCandidates(pool, base).filter((a) => a.problem);
-    if (bad.length === 0) return { base, blocking };
-    blocking.push(...bad);
-    pool = pool.filter((a) => !bad.includes(a));
-  }
+  const firstGood = (kind: 'full' | 'incremental', baseSlot?: Slot): SnapshotArchive | null => {
+    // Stable sort: among twins, archive order is kept, as chooseBase takes the first of them.
+    const ordered = archives
+      .filter((a) => a.kind === kind && a.slot < X && (kind === 'full' || a.baseSlot === baseSlot))
+      .sort((a, b) => compareSlots(b.slot, a.slot));
+    for (let i = 0; i < ordered.length; ) {
+      const slot = (ordered[i] as SnapshotArchive).slot;
+      let good: SnapshotArchive | null = null;
+      for (; i < ordered.length && (ordered[i] as SnapshotArchive).slot === slot; i++) {
+        const a = ordered[i] as SnapshotArchive;
+        if (isBad(a)) blocking.push(a);
+        else good ??= a;
+      }
+      if (good) return good;
+    }
+    return null;
+  };
+  const full = firstGood('full');
+  if (full === null) return { base: null, blocking };
+  return { base: { full, incremental: firstGood('incremental', full.slot) }, blocking };
 }
 
 /** Every archive Agave may load in place of the chosen base: the base and its twins (same kind and slots). */
@@ -275,13 +292,24 @@ function badArchiveFindings(
   const after = base
     ? `the base is then the full archive at ${base.full.slot}${base.incremental ? ` with the incremental at ${base.incremental.slot}` : ''}`
     : `no usable archive below ${X} remains then`;
-  for (const a of blocking) {
+  // One finding each for the first few; a folder of thousands of broken files gets one more.
+  const SHOWN = 5;
+  for (const a of blocking.slice(0, SHOWN)) {
     const item = quarantine.find((q) => q.path === a.path);
     findings.push({
       code: 'bad-archive',
       severity: 'error',
       message: `The ${a.kind} archive ${a.path} ${a.problem?.message ?? 'cannot be loaded'}; Agave would pick it as the base and fail.`,
       remedy: `Replace it with a good copy, or move it aside${item ? ` (${shellJoin(['mv', '-n', '--', item.path, item.destination])}, after mkdir -p of its folder)` : ''} and plan again: ${after}.`,
+    });
+  }
+  if (blocking.length > SHOWN) {
+    const rest = blocking.slice(SHOWN);
+    findings.push({
+      code: 'bad-archive',
+      severity: 'error',
+      message: `${rest.length} more archives that Agave would pick in turn cannot be loaded either (${rest.slice(0, 3).map((a) => `${path.basename(a.path)} ${a.problem?.message}`).join('; ')}${rest.length > 3 ? '; …' : ''}).`,
+      remedy: `Replace them with good copies, or move them aside (all are on the quarantine list, each with its reason) and plan again: ${after}.`,
     });
   }
   const quiet = visible.filter((a) => a.problem && !blocking.includes(a) && a.slot < X && !quarantine.some((q) => q.path === a.path));

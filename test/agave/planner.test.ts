@@ -325,6 +325,17 @@ describe('bad archives (header checked by plan-service, or not a file at all)', 
     expect(info?.message).toContain(`${path.basename(below.path)} is a broken symbolic link`);
   });
 
+  it('gives one finding each to the first five bad archives and one to the rest', () => {
+    const bads = Array.from({ length: 40 }, (_, i) => full(BigInt(260 + i), { problem: empty }));
+    const plan = planRestartSnapshot(inventory([full(200n), ...bads]), blocks(0n, 500n), request(300n));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(plan.quarantine).toHaveLength(40);
+    const bad = plan.findings.filter((f) => f.code === 'bad-archive');
+    expect(bad).toHaveLength(6);
+    expect(bad[0]?.message).toContain('snapshot-299-');
+    expect(bad[5]?.message).toMatch(/^35 more archives that Agave would pick in turn cannot be loaded either \(snapshot-294-/);
+  });
+
   it('chooseUsableBase lists what it set aside, in the order Agave would have tried them', () => {
     const bad1 = full(300n, { problem: empty });
     const bad2 = inc(200n, 250n, { problem: empty });

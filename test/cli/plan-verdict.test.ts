@@ -65,6 +65,15 @@ describe('bad archives are never the base (item 1)', () => {
     ]);
   });
 
+  it('reads only the archives Agave would try: none below a good base', async () => {
+    const { root, L, env } = await restartLedger();
+    for (let slot = 289500000; slot < 289500050; slot++) await touch(L, fullName(slot), '');
+    const { exitCode, doc } = await planJson(['--ledger', L, '--slot', X], root, env);
+    expect(exitCode).toBe(0);
+    const checked = doc.inventory.archives.filter((a) => a.checked !== 'none').map((a) => path.basename(a.path));
+    expect(checked).toEqual([fullName(289600000), incrementalName(289600000, 289624900)]);
+  });
+
   it('the same ledger in text: the error and its remedy, and no "Reachable"', async () => {
     const { root, L, env } = await restartLedger();
     await touch(L, fullName(289624940), '');
