@@ -115,6 +115,16 @@ describe('bad archives are never the base (item 1)', () => {
   });
 });
 
+describe('blockstore --slot without --base', () => {
+  it('walks down to the base plan would use, passing over a bad archive', async () => {
+    const { root, L, env } = await restartLedger();
+    await touch(L, incrementalName(289600000, 289624950), '');
+    const run = await runMain(['blockstore', '--ledger', L, '--slot', X, '--json'], { cwd: root, env });
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout).chain.base).toBe(289624900);
+  });
+});
+
 describe('entries Agave would see (item 2, item 6)', () => {
   it('an archive-named folder and a broken link after X are moved aside, named for what they are', async () => {
     const { root, L, env } = await restartLedger();
