@@ -20,6 +20,8 @@ export interface TuiOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--verify-archives`: decode the chosen base archives to their end. */
+  readonly verifyArchives?: boolean | undefined;
   /** `--slot`: X chosen on the command line; the app opens on its plan. */
   readonly slot?: Slot | undefined;
 }
@@ -64,6 +66,7 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
     ledgerTool: options.ledgerTool,
     ledgerToolTimeoutMs: options.ledgerToolTimeoutMs,
     backupDir: options.backupDir,
+    verifyArchives: options.verifyArchives,
   });
   return {
     ledger: folders.ledger,

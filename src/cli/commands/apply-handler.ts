@@ -32,6 +32,7 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       incremental: args.incremental,
       deactivateFeatureGates: args.deactivateFeatureGate,
       destakeVoteAccounts: args.destakeVoteAccount,

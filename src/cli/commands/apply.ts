@@ -1,7 +1,8 @@
 import { defineCommand } from '../define-command.js';
 import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { withVerifyArchives, type VerifyArchivesArgs } from '../options/verify-archives-option.js';
 
-export interface ApplyArgs extends LedgerFolderArgs, LedgerToolArgs {
+export interface ApplyArgs extends LedgerFolderArgs, LedgerToolArgs, Partial<VerifyArchivesArgs> {
   readonly slot: string;
   readonly boundsFrom: 'native' | 'ledger-tool';
   readonly backupDir?: string;
@@ -27,7 +28,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
   describe: 'Carry out the plan: move newer snapshots aside (journaled, undoable), run agave-ledger-tool create-snapshot, print the restart flags',
   builder: (yargs) =>
     withLedgerTool(
-      withLedgerFolders(yargs)
+      withVerifyArchives(withLedgerFolders(yargs))
         .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
         .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })

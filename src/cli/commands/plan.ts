@@ -1,7 +1,8 @@
 import { defineCommand } from '../define-command.js';
 import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { withVerifyArchives, type VerifyArchivesArgs } from '../options/verify-archives-option.js';
 
-export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs {
+export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs, Partial<VerifyArchivesArgs> {
   readonly slot: string;
   readonly blocks?: string;
   readonly boundsFrom: 'native' | 'ledger-tool';
@@ -15,7 +16,7 @@ export const planCommand = defineCommand<PlanArgs>({
   describe: 'Check whether a snapshot at slot X can be created, and list what to move aside and run',
   builder: (yargs) =>
     withLedgerTool(
-      withLedgerFolders(yargs)
+      withVerifyArchives(withLedgerFolders(yargs))
         // A string, not a number: slots are u64 and must not pass through a double.
         .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
         .option('bounds-from', {

@@ -30,6 +30,7 @@ export async function tuiHandler(args: TuiArgs, ctx: CliContext): Promise<number
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       slot,
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now, signal: ctx.signal, toolVersion: packageVersion() },
