@@ -243,7 +243,7 @@ describe('snapplan apply against a running validator and a held lock (child proc
     // Kill points are counted by the move engine (src/ops/kill-point.ts): journal writes,
     // renames, links. The engine's own suite kills at 50+ points; here the whole command.
     for (const killAfter of [2, 4, 7, 9]) {
-      const run = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: String(killAfter) } });
+      const run = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: String(killAfter), SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' } });
       expect(run.exitCode, `kill after ${killAfter}`).toBe(-1); // killed by SIGKILL
       const undo = await runBin(['undo', '--ledger', L], { cwd: root, env });
       // 0: items put back; 2 with "Nothing to undo" when the kill came before the first move.
@@ -251,7 +251,7 @@ describe('snapplan apply against a running validator and a held lock (child proc
       expect(await ledgerFiles(L), `kill after ${killAfter}`).toEqual(before);
     }
     // A killed run leaves its lock file; the next run sees the holder is dead and takes it over.
-    await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: '3' } });
+    await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: '3', SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' } });
     const again = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env });
     expect(again.exitCode, again.stderr).toBe(0);
   });
