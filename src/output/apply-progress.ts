@@ -67,9 +67,13 @@ export class ApplyProgress {
       case 'ledger-tool-finished':
         this.stop();
         this.line(
-          event.exitCode === 0
-            ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
-            : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
+          event.outcome === 'interrupted'
+            ? `${c.red('✘')} ledger-tool interrupted after ${seconds(event.elapsedMs)} (its process group was stopped)`
+            : event.outcome === 'timed-out'
+              ? `${c.red('✘')} ledger-tool stopped at the time limit after ${seconds(event.elapsedMs)}`
+              : event.exitCode === 0
+                ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
+                : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
         );
         break;
     }
