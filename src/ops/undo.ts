@@ -321,9 +321,11 @@ export async function undo(journalPath: string, options: UndoOptions = {}): Prom
           report(item, 'left-aside');
         } else if (
           options.forceCopy !== true &&
-          item.copied === null && // a copy with a recorded sha256 is checked first, on the careful path
           (await lstatOrNull(item.intent.source)) === null &&
-          (await lstatOrNull(item.intent.destination)) !== null
+          (await lstatOrNull(item.intent.destination)) !== null &&
+          // A copy with a recorded sha256 goes back only if it still has it; one that does not
+          // takes the careful path, which refuses it and says why.
+          (item.copied === null || (await digestTree(item.intent.destination, { signal: options.signal })).sha256 === item.copied.sha256)
         ) {
           quick.push(item);
         } else {

@@ -152,7 +152,7 @@ describe('snapplan apply', () => {
     const { root, L, env } = await restartLedger();
     expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env })).exitCode).toBe(0);
     await touch(L, fullName(289625000), 'something else now lives here\n');
-    const undo = await runMain(['undo', '--ledger', L, '--json'], { cwd: root, env });
+    const undo = await runMain(['undo', '--ledger', L, '--json', '--include-new'], { cwd: root, env });
     expect(undo.exitCode).toBe(2);
     const doc = JSON.parse(undo.stdout);
     expect(doc.conflicts.map((c: { path: string }) => c.path)).toEqual([path.join(L, fullName(289625000))]);

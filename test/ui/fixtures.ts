@@ -95,7 +95,7 @@ export function quarantineSummary(overrides: Partial<QuarantineSummary> = {}): Q
     bytes: { quarantined: 84.4 * 2 ** 30, kept: 84.2 * 2 ** 30 },
     kept: [],
     tornLine: false,
-    tool: { state: 'succeeded', command: null, logFile: null, created: null, newEntries: [] },
+    tool: { state: 'not-run', command: null, logFile: null, created: null, newEntries: [] },
     damaged: [],
     ...overrides,
   };

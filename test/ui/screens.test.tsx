@@ -305,7 +305,9 @@ describe('ResultScreen', () => {
 
       Moved items:
       /srv/ledger/snapplan-quarantine/snapplan-20261121T120000Z-slot-289624982
-      u lists the quarantines; undo puts the items back.
+      They stay there until the validator has restarted from the new snapshot. u lists
+      the quarantines; undo there gives up this restart and moves the new snapshot
+      aside too.
       ledger-tool log:
       /srv/ledger/snapplan-quarantine/snapplan-20261121T120000Z-slot-289624982/ledger-
       tool.log"

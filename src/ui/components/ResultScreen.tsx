@@ -1,7 +1,5 @@
 import type { ReactNode } from 'react';
 import type { ApplyOutcome } from '../../agave/apply/apply-model.js';
-import { shellJoin } from '../../core/shell-quote.js';
-import { undoCommand } from '../../output/apply-report.js';
 import type { ErrorInfo } from '../model.js';
 import { wrapText } from '../text.js';
 import { errorLines } from './ErrorLines.js';
@@ -61,8 +59,7 @@ export function resultLines({ outcome, refusal, width }: ResultScreenProps): Rea
     for (const l of wrapText(`Moved items: ${outcome.quarantine.dir}`, width)) out.push(<Line><Tone tone="dim">{l}</Tone></Line>);
     if (outcome.created !== null && (outcome.setAside ?? []).length === 0) {
       // A plain undo now would put older snapshots next to the new one: the validator loads the newest.
-      const back = shellJoin(undoCommand(outcome) ?? []);
-      for (const l of wrapText(`They stay there until the validator has restarted from the new snapshot. To give up this restart instead: ${back} (it moves the new archive aside too).`, width)) out.push(<Line><Tone tone="dim">{l}</Tone></Line>);
+      for (const l of wrapText('They stay there until the validator has restarted from the new snapshot. u lists the quarantines; undo there gives up this restart and moves the new snapshot aside too.', width)) out.push(<Line><Tone tone="dim">{l}</Tone></Line>);
     } else {
       out.push(<Line><Tone tone="dim">u lists the quarantines; undo puts the items back.</Tone></Line>);
     }
