@@ -153,7 +153,10 @@ function superviseGroup(pid: number | undefined, options: CaptureOptions): { rea
     if (ending) return;
     ending = true;
     signalGroup(pid, 'SIGTERM');
+    // Unref'd: once the child and its pipes are done, snapplan may exit; the 'exit' hook then
+    // sends the KILL to whatever of the group is left.
     killTimer = setTimeout(() => signalGroup(pid, 'SIGKILL'), grace);
+    killTimer.unref();
   };
   const timer = options.timeoutMs > 0 ? setTimeout(() => ((state.timedOut = true), end()), options.timeoutMs) : undefined;
   const onAbort = (): void => {
