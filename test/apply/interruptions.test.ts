@@ -111,7 +111,7 @@ describe('apply interrupted while it copies items aside', () => {
     let stderr = '';
     const code = await main(['apply', '--ledger', L, '--slot', X, '--yes', '--force-copy'], {
       cwd: root,
-      env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, ...env },
+      env: { ...env },
       stdout: { write: (t: string) => void (stdout += t) },
       stderr: {
         write: (t: string) => {
