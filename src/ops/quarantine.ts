@@ -31,7 +31,8 @@ export interface QuarantineItem {
   readonly label?: string | undefined;
 }
 
-export type QuarantinePhase = 'move' | 'copy' | 'delete-source' | 'done';
+/** `copying`: bytes of a copy arrived (reported per chunk, for speed and ETA). */
+export type QuarantinePhase = 'move' | 'copy' | 'copying' | 'delete-source' | 'done';
 
 export interface QuarantineProgress {
   readonly phase: QuarantinePhase;
@@ -265,6 +266,7 @@ export async function quarantine(items: readonly QuarantineItem[], options: Quar
         signal: options.signal,
         onBytes: (n) => {
           bytesDone += n;
+          progress('copying', move);
         },
       });
       if ((await lstatOrNull(move.destination)) !== null) {
