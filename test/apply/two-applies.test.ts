@@ -39,7 +39,7 @@ describe('two applies on one ledger', () => {
     // The confirmation lists each item with its size, as the app does.
     expect(first.out.stderr).toMatch(/Move 3 items \(\d+ B\) aside into \S+snapplan-quarantine\/snapplan-20261121T120000Z-slot-289624982:/);
     expect(first.out.stderr).toMatch(new RegExp(`full 289625000\\s+\\d+ B  rename  ${path.join(L, fullName(289625000)).replace(/[.]/g, '\\.')}`));
-    expect(first.out.stderr).toMatch(/bank 289625100\s+\d+ B  rename /);
+    expect(first.out.stderr).toMatch(/bank 289625100\s+\d+ B {2}rename /);
     expect(first.out.stderr).toMatch(/then keep safety links to the base archive\(s\) and run:\n {2}\S+agave-ledger-tool --ledger /);
 
     const second = await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env });

@@ -59,7 +59,7 @@ const MAX_QUESTIONS = 3;
  */
 export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): Promise<ApplyOutcome> {
   if (options.blocks !== undefined) {
-    throw new UserError('apply reads the blockstore itself; --blocks is for plan only.', { hint: 'Drop --blocks (or use --bounds-from ledger-tool).' });
+    throw new UserError('apply reads the blockstore itself; --blocks is for plan only.', { hint: 'Leave the range out: apply reads the blockstore itself (or asks ledger-tool with --bounds-from ledger-tool).' });
   }
   checkAnnouncedValues(options);
   // apply runs ledger-tool, so it must exist (and its version picks the flags).
@@ -328,7 +328,7 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
 }
 
 /** create-snapshot's own time limit is --create-timeout, and it does not read bounds. */
-const CREATE_SNAPSHOT_HINTS = { timeoutFlag: '--create-timeout', boundsCall: false } as const;
+export const CREATE_SNAPSHOT_HINTS = { timeoutFlag: '--create-timeout', boundsCall: false } as const;
 
 function reasonOf(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;
