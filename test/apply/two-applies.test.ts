@@ -72,6 +72,21 @@ describe('two applies on one ledger', () => {
     expect(existsSync(path.join(L, fullName(289625200)))).toBe(false); // moved aside with the others
   });
 
+  it('folders that keep changing under the question: after three questions it refuses, nothing changed', async () => {
+    const { root, L, env } = await restartLedger();
+    const run = terminalRun(['apply', '--ledger', L, '--slot', X], root, env);
+    for (const [n, slot] of [[1, 289625200], [2, 289625210], [3, 289625220]] as const) {
+      await waitUntil(`question ${n}`, () => questions(run.out.stderr) === n);
+      await touch(L, fullName(slot));
+      run.type('y\n');
+    }
+    expect(await run.exit).toBe(2);
+    expect(run.out.stderr).toMatch(/The snapshot folders kept changing while apply waited for confirmation; nothing was changed\./);
+    expect(existsSync(path.join(L, fullName(289625000)))).toBe(true);
+    expect(existsSync(path.join(L, 'snapplan-quarantine'))).toBe(false);
+    expect(existsSync(path.join(L, '.snapplan.lock'))).toBe(false);
+  });
+
   it('declining changes nothing and leaves no quarantine and no lock', async () => {
     const { root, L, env } = await restartLedger();
     const run = terminalRun(['apply', '--ledger', L, '--slot', X], root, env);

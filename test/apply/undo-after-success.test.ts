@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullName, incrementalName } from '../support/ledger-tree.js';
@@ -63,7 +63,7 @@ describe('undo after a successful apply', () => {
     expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env })).exitCode).toBe(0);
     const before = await ledgerFiles(L);
     const q = await onlyQuarantine(L);
-    const journalBefore = await readdir(q);
+    const journalBefore = [await readdir(q), await readFile(path.join(q, 'journal.jsonl'), 'utf8')];
     const dry = await runMain(['undo', '--ledger', L, '--dry-run'], { cwd: root, env });
     expect(dry.exitCode).toBe(2);
     expect(dry.stdout).toContain('nothing was changed');
@@ -76,7 +76,7 @@ describe('undo after a successful apply', () => {
     expect(doc.wouldSetAside).toEqual((await newArchives(L, X)).map((n) => path.join(L, n)));
     expect(doc.items.map((i: { action: string }) => i.action)).toEqual(['move-back', 'move-back', 'move-back']);
     expect(await ledgerFiles(L)).toEqual(before);
-    expect(await readdir(q)).toEqual(journalBefore);
+    expect([await readdir(q), await readFile(path.join(q, 'journal.jsonl'), 'utf8')]).toEqual(journalBefore); // not even the journal
   });
 
   it('the apply result names the way back with --include-new, never a plain undo', async () => {

@@ -43,6 +43,18 @@ describe('undo checks sha256 before an item goes back', () => {
     expect(status.quarantines[0]).toMatchObject({ state: 'partly-undone', items: { quarantined: 2, conflicts: 2 } });
   });
 
+  it('a vanished base archive is re-created from its safety copy only if the copy still has its sha256', async () => {
+    const { root, L, env } = await restartLedger({ emptiesSnapshotFolder: true, capitalizationChange: 5 });
+    const apply = JSON.parse((await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json', '--force-copy'], { cwd: root, env })).stdout);
+    const base = path.join(L, fullName(289600000));
+    const kept = (apply.quarantine.kept as { source: string; destination: string; method: string }[]).find((k) => k.source === base)!;
+    expect(kept.method).toBe('copy');
+    await appendFile(kept.destination, 'bit rot');
+    const undo = await runMain(['undo', '--ledger', L], { cwd: root, env });
+    expect(undo.stdout).toContain(`✘ not re-created: ${base}: the safety copy ${kept.destination} has sha256`);
+    expect(undo.stdout).not.toContain(`re-created ${base} from its safety copy`);
+  });
+
   it('untouched copies all go back, with their sha256 checked', async () => {
     const { root, L, env, before } = await failedApply(['--force-copy']);
     const undo = await runMain(['undo', '--ledger', L], { cwd: root, env });
