@@ -19,8 +19,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 function accepted(name: string): Set<string> {
   const definition = commands.find((c) => c.command.split(' ')[0] === name);
   if (!definition) throw new Error(`no command ${name} in the registry`);
-  const options = definition.builder(yargs()).getOptions();
-  const names = [...Object.keys(options.key), ...Object.values(options.alias as Record<string, string[]>).flat()];
+  // getOptions() is yargs' own record of what was declared (not in its type definitions).
+  const parser = definition.builder(yargs()) as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } };
+  const options = parser.getOptions();
+  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat()];
   return new Set(names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)));
 }
 

@@ -9,6 +9,7 @@ import { listQuarantines } from '../../ops/quarantine-status.js';
 import { formatBytes } from '../../output/format.js';
 import { toJson } from '../../output/json.js';
 import type { CliContext } from '../context.js';
+import { problemsJson, writeListingHeader } from '../options/quarantine-options.js';
 import type { PruneArgs } from './prune.js';
 
 const DAY_MS = 86_400_000;
@@ -51,13 +52,12 @@ export async function pruneHandler(args: PruneArgs, ctx: CliContext): Promise<nu
         backupDir,
         deleted: args.yes,
         quarantines: decisions.map((d) => ({ dir: d.quarantine.dir, state: d.quarantine.state, createdAt: d.quarantine.createdAt, prune: d.prune, reason: d.reason, bytes: d.bytes })),
-        problems: problems.map((p) => ({ dir: p.dir, message: p.error.message })),
+        problems: problemsJson(problems),
       }) + '\n',
     );
     return ExitCode.Ok;
   }
-  ctx.stdout.write(`Quarantines in ${backupDir}\n`);
-  if (decisions.length === 0 && problems.length === 0) ctx.stdout.write('  none\n');
+  writeListingHeader(ctx.stdout, backupDir, decisions.length, problems.length);
   for (const d of decisions) {
     const verb = d.prune ? (args.yes ? 'deleted ' : 'would delete') : 'keeps   ';
     ctx.stdout.write(`  ${verb.padEnd(12)}  ${path.basename(d.quarantine.dir)}  ${d.quarantine.state.padEnd(13)} ${formatBytes(d.bytes).padStart(9)}  ${d.reason}\n`);

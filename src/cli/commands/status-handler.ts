@@ -8,6 +8,7 @@ import { listQuarantines, type QuarantineSummary } from '../../ops/quarantine-st
 import { formatBytes } from '../../output/format.js';
 import { toJson } from '../../output/json.js';
 import type { CliContext } from '../context.js';
+import { problemsJson, writeListingHeader } from '../options/quarantine-options.js';
 import type { StatusArgs } from './status.js';
 
 export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<number> {
@@ -38,13 +39,12 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
           damaged: q.damaged.length > 0,
           damagedLines: q.damaged,
         })),
-        problems: problems.map((p) => ({ dir: p.dir, message: p.error.message })),
+        problems: problemsJson(problems),
       }) + '\n',
     );
     return ExitCode.Ok;
   }
-  ctx.stdout.write(`Quarantines in ${backupDir}\n`);
-  if (quarantines.length === 0 && problems.length === 0) ctx.stdout.write('  none\n');
+  writeListingHeader(ctx.stdout, backupDir, quarantines.length, problems.length);
   for (const q of quarantines) {
     const held = `${q.items.quarantined}/${q.items.total} held${q.items.unfinished > 0 ? `, ${q.items.unfinished} unfinished` : ''}${q.items.undone > 0 ? `, ${q.items.undone} put back` : ''}${q.items.conflicts > 0 ? `, ${q.items.conflicts} refused` : ''}${q.items.createdAside > 0 ? `, ${q.items.createdAside} made by create-snapshot set aside` : ''}`;
     ctx.stdout.write(`  ${path.basename(q.dir)}  slot ${q.targetSlot}  ${q.state.padEnd(13)} ${held}, ${formatBytes(q.bytes.quarantined)}, ${q.kept.length} kept\n`);
