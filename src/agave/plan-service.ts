@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BugError } from '../core/errors.js';
+import { BugError, ExternalError } from '../core/errors.js';
 import type { Slot, SlotRange } from '../core/slot.js';
 import type { BlockstoreReport, BlockstoreSource, LedgerToolInfo } from './blockstore/blockstore-source.js';
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
@@ -39,6 +39,8 @@ export interface PlanOutcome {
   readonly inventory: Inventory;
   readonly blockstore: BlockstoreReport;
   readonly ledgerTool: LedgerToolInfo | null;
+  /** Why the ledger tool's `--version` gave no answer (it hung or failed); null when it answered or none was asked. */
+  readonly ledgerToolProblem?: string | null | undefined;
   readonly plan: Plan;
 }
 
@@ -49,7 +51,7 @@ export interface PlanOutcome {
 export async function preparePlan(options: PlanServiceOptions, environment: PlanEnvironment): Promise<PlanOutcome> {
   const folders = resolveFolders(options.folders, environment.cwd);
   const listed = scanLedger(folders);
-  const { tool, info } = await findLedgerTool(options, environment);
+  const { tool, info, problem } = await findLedgerTool(options, environment);
   const version = info?.version ?? null;
   const scanned = await checkBaseArchives(listed, version, options, environment);
 
@@ -68,7 +70,8 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
   if (options.blocks) source = new ManualBlockstoreSource(options.blocks);
   // The RocksDB reader and its codecs load only when used.
   else if (options.boundsFrom === 'native') source = new (await import('./blockstore/native-source.js')).NativeBlockstoreSource();
-  else if (tool && info) source = new LedgerToolBlockstoreSource(tool, info);
+  // A tool whose --version failed is still asked for bounds: that answer is what counts here.
+  else if (tool) source = new LedgerToolBlockstoreSource(tool, info ?? { path: tool.path, versionText: '', version: null, client: null });
   else throw new BugError('findLedgerTool returned no tool although bounds come from ledger-tool.');
 
   const blockstore = await source.read({
@@ -78,7 +81,7 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     signal: environment.signal,
   });
 
-  const plan = planRestartSnapshot(inventory, blockstore, {
+  const planned = planRestartSnapshot(inventory, blockstore, {
     target: options.target,
     ledgerToolVersion: version,
     // A tool found on PATH is named as such; one given with --ledger-tool by its path, so
@@ -87,7 +90,17 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     backupDir: options.backupDir ? path.resolve(environment.cwd, options.backupDir) : path.join(folders.ledger, 'snapplan-quarantine'),
     now: environment.now,
   });
-  return { inventory, blockstore, ledgerTool: info, plan };
+  const plan = problem === null || tool === null ? planned : { ...planned, findings: planned.findings.map((f) => (f.code === 'ledger-tool-version-unknown' ? versionUnknown(f, tool.path, problem) : f)) };
+  return { inventory, blockstore, ledgerTool: info, ledgerToolProblem: problem, plan };
+}
+
+/** The planner's finding, saying why the version is unknown and what to check. */
+function versionUnknown<F extends { message: string; remedy: string }>(finding: F, toolPath: string, problem: string): F {
+  return {
+    ...finding,
+    message: `${problem} ${finding.message}`,
+    remedy: `Check that ${toolPath} --version answers at once; an older release may need other folder flags than the printed ones.`,
+  };
 }
 
 /**
@@ -130,27 +143,30 @@ async function checkBaseArchives(
 }
 
 /**
- * When the tool answers `bounds` it is required. Otherwise (native reader, --blocks) it is
- * optional: its version only picks the folder flags of the printed command, so a missing or
- * broken tool is not an error then, unless the operator named it with --ledger-tool.
+ * When the tool answers `bounds`, or the operator named it with --ledger-tool, it must exist.
+ * Otherwise (native reader, --blocks) it is optional: its version only picks the folder flags
+ * of the printed command. Either way a `--version` that hangs (it has a short limit of its own,
+ * VERSION_PROBE_TIMEOUT_MS) or fails does not fail the plan: the version is unknown, and the
+ * `ledger-tool-version-unknown` finding says why. Callers that need the version (apply) check
+ * `problem`.
  */
 async function findLedgerTool(
   options: PlanServiceOptions,
   environment: PlanEnvironment,
-): Promise<{ tool: LedgerTool | null; info: LedgerToolInfo | null }> {
-  const locate = () => locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd });
-  const make = (toolPath: string) =>
-    new LedgerTool({ path: toolPath, timeoutMs: options.ledgerToolTimeoutMs, env: environment.env, signal: environment.signal });
-
+): Promise<{ tool: LedgerTool | null; info: LedgerToolInfo | null; problem: string | null }> {
   const toolAnswersBounds = !options.blocks && options.boundsFrom === 'ledger-tool';
-  if (toolAnswersBounds || options.ledgerTool !== undefined) {
-    const tool = make(await locate());
-    return { tool, info: await tool.info() };
-  }
+  let toolPath: string;
   try {
-    const tool = make(await locate());
-    return { tool, info: await tool.info() };
-  } catch {
-    return { tool: null, info: null };
+    toolPath = await locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd });
+  } catch (error) {
+    if (toolAnswersBounds || options.ledgerTool !== undefined) throw error;
+    return { tool: null, info: null, problem: null };
+  }
+  const tool = new LedgerTool({ path: toolPath, timeoutMs: options.ledgerToolTimeoutMs, env: environment.env, signal: environment.signal });
+  try {
+    return { tool, info: await tool.info(), problem: null };
+  } catch (error) {
+    if (!(error instanceof ExternalError) || environment.signal?.aborted) throw error;
+    return { tool, info: null, problem: error.message };
   }
 }

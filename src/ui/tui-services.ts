@@ -118,7 +118,9 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
       return listQuarantines(backupDirOf({ ledger: folders.ledger, backupDir: options.backupDir }, environment.cwd));
     },
     undo(journalPath, onProgress) {
-      return undoQuarantine({ journal: journalPath }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+      // The app's undo gives up the restart: after a successful create-snapshot it moves the
+      // new archive aside too (the quarantine screen says so before asking).
+      return undoQuarantine({ journal: journalPath, includeNew: true }, { cwd: environment.cwd, signal: environment.signal, onProgress });
     },
   };
 }
