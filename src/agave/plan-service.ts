@@ -5,6 +5,9 @@ import type { BlockstoreReport, BlockstoreSource, LedgerToolInfo } from './block
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
 import type { Inventory } from './inventory.js';
+import { finishRestartPlan, planRestart, type RestartOptions } from './announcement/restart-plan.js';
+import type { RestartReport } from './announcement/restart-checks.js';
+import type { RestartBootBackup } from './restart-boot-backups.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { Plan } from './plan-model.js';
@@ -23,6 +26,8 @@ export interface PlanServiceOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** Issue 13: the announcement and create-snapshot flags the restart checks use (announcement/restart-plan.ts). */
+  readonly restart?: RestartOptions | undefined;
 }
 
 export interface PlanEnvironment {
@@ -37,6 +42,9 @@ export interface PlanOutcome {
   readonly blockstore: BlockstoreReport;
   readonly ledgerTool: LedgerToolInfo | null;
   readonly plan: Plan;
+  /** What was checked against the announcement (also without one: the hard-fork default). */
+  readonly restart?: RestartReport | undefined;
+  readonly restartBootBackups?: readonly RestartBootBackup[] | undefined;
 }
 
 /**
@@ -75,14 +83,18 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     signal: environment.signal,
   });
 
-  const plan = planRestartSnapshot(inventory, blockstore, {
+  const restartPlanning = planRestart(options.restart ?? {}, options.target);
+  const planned = planRestartSnapshot(inventory, blockstore, {
     target: options.target,
     ledgerToolVersion: version,
     ledgerToolCommand: tool ? path.basename(tool.path) : 'agave-ledger-tool',
     backupDir: options.backupDir ? path.resolve(environment.cwd, options.backupDir) : path.join(folders.ledger, 'snapplan-quarantine'),
     now: environment.now,
+    hardForks: restartPlanning.hardForks,
+    createSnapshotExtra: restartPlanning.createSnapshotExtra,
   });
-  return { inventory, blockstore, ledgerTool: info, plan };
+  const { plan, restart, restartBootBackups } = finishRestartPlan(planned, inventory, restartPlanning, options.restart ?? {}, version);
+  return { inventory, blockstore, ledgerTool: info, plan, restart, restartBootBackups };
 }
 
 /**

@@ -14,6 +14,8 @@ export function applyDocument(o: ApplyOutcome) {
     targetSlot: o.plan.targetSlot,
     baseSlot: o.plan.baseSlot,
     hardFork: o.hardFork,
+    hardForks: o.hardForks ?? [o.hardFork],
+    restartSlot: o.restartSlot ?? null,
     createSnapshotCommand: o.command,
     planned: o.plan.quarantine.map((q) => ({ path: q.path, kind: q.kind, slot: q.slot, reason: q.reason, destination: q.destination })),
     quarantine: o.quarantine

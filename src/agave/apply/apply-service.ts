@@ -18,6 +18,8 @@ import { findValidatorsUsing } from '../validator-process.js';
 import type { ApplyEvent, ApplyOptions, ApplyOutcome, LedgerToolPhase } from './apply-model.js';
 import { preflight, type FileSystemProbe } from './preflight.js';
 import { compare, restartFlags } from './restart-flags.js';
+import { withStateEdits } from '../announcement/restart-plan.js';
+import { createdMismatches } from '../announcement/restart-checks.js';
 
 export interface ApplyEnvironment extends PlanEnvironment {
   readonly toolVersion: string;
@@ -45,7 +47,14 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
   }
   // apply runs ledger-tool, so it must exist (and its version picks the flags).
   const toolPath = await locateLedgerTool({ explicit: options.ledgerTool, env: env.env, cwd: env.cwd });
-  const { plan } = await preparePlan({ ...options, ledgerTool: toolPath }, env);
+  // Issue 13: hard forks, restart slot, ledger-tool release and known failures are checked in
+  // the plan; any refusal is an error finding, so preflight stops before anything moves.
+  const announcement = withStateEdits(options.announcement, options);
+  const restartOptions = { announcement, enableCapitalizationChange: options.enableCapitalizationChange, extraArgs: options.extraArgs, incremental: options.incremental, allowLedgerToolVersion: options.allowLedgerToolVersion };
+  const { plan, restart } = await preparePlan({ ...options, ledgerTool: toolPath, restart: restartOptions }, env);
+  const decision = restart?.decision;
+  const expectedBankHash = options.expectedBankHash ?? announcement.expectedBankHash;
+  const expectedShredVersion = options.expectedShredVersion ?? announcement.expectedShredVersion;
   emit({ type: 'planned', plan });
 
   const folders = plan.folders;
@@ -59,13 +68,15 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
     ...(options.incremental ? ['--incremental'] : []),
     ...options.extraArgs,
   ];
-  const args = createSnapshotArgs({ era: plan.flagEra, folders, slot: X, outputDir, extra });
+  const args = createSnapshotArgs({ era: plan.flagEra, folders, slot: X, outputDir, extra, hardForks: decision?.hardForks });
   const command = [toolPath, ...args];
   const base: Omit<ApplyOutcome, 'quarantine' | 'logFile' | 'created' | 'checks' | 'restartFlags' | 'advice' | 'error'> = {
     plan,
     dryRun: options.dryRun,
     command,
     hardFork: X,
+    hardForks: decision?.hardForks ?? [X],
+    restartSlot: decision?.restartSlot ?? null,
   };
   const nothing = { bankHash: 'not-given', shredVersion: 'not-given' } as const;
 
@@ -176,15 +187,12 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
     }
     const verification = verifyCreated(created, options.incremental, folders);
     const checks = {
-      bankHash: compare(options.expectedBankHash, created.bankHash),
-      shredVersion: compare(options.expectedShredVersion, created.shredVersion),
+      bankHash: compare(expectedBankHash, created.bankHash),
+      shredVersion: compare(expectedShredVersion, created.shredVersion),
     };
-    const flags = restartFlags(created, X);
+    const flags = restartFlags(created, { hardForks: decision?.hardForks ?? [X], validatorHardFork: decision?.validatorHardFork ?? false });
     const advice = [...verification.advice];
-    const mismatch = [
-      checks.bankHash === 'mismatch' ? `bank hash ${created.bankHash} is not the announced ${options.expectedBankHash}` : null,
-      checks.shredVersion === 'mismatch' ? `shred version ${created.shredVersion} is not the announced ${options.expectedShredVersion}` : null,
-    ].filter((m): m is string => m !== null);
+    const mismatch = createdMismatches(created, decision ?? { restartSlot: null }, { ...announcement, expectedBankHash, expectedShredVersion });
     const error =
       verification.error ??
       (mismatch.length > 0
@@ -194,7 +202,8 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
             outputTail: undefined,
           }
         : null);
-    return outcome({ logFile, created, checks, restartFlags: flags, advice, error });
+    // Values that differ from the announcement are an error, never flags to paste.
+    return outcome({ logFile, created, checks, restartFlags: error ? [] : flags, advice, error });
   } finally {
     await lock.release();
   }
