@@ -1,5 +1,7 @@
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '../core/errors.js';
+import { formatBytes } from '../output/format.js';
 
 /**
  * The copies a validator's restart boot leaves in the ledger folder. With
@@ -65,4 +67,32 @@ export function restartBootCopyEstimate(rocksdbBytes: number, slots: { readonly 
   const span = slots.last - slots.first + 1n;
   const above = slots.last - (restartSlot > slots.first ? restartSlot : slots.first - 1n);
   return Math.ceil((rocksdbBytes * Number(above)) / Number(span));
+}
+
+export interface RestartBootSpaceInput {
+  readonly ledger: string;
+  /** Bytes of `<ledger>/rocksdb`. */
+  readonly rocksdbBytes: number;
+  readonly slots: { readonly first: bigint; readonly last: bigint } | null;
+  /** R: the slot the validator will wait at. */
+  readonly restartSlot: bigint;
+  /** Free bytes on the ledger's file system, and what apply already needs there (new archive, copies). */
+  readonly freeBytes: number;
+  readonly alreadyNeeded: number;
+}
+
+/**
+ * apply's preflight for the restart boot: the copy of the blocks above R must fit next to the
+ * ledger, after what apply itself writes there, or the first boot fails mid-way with the purge
+ * half done. Returns the estimate; throws UserError (exit 2, nothing changed) when it cannot fit.
+ */
+export function checkRestartBootSpace(input: RestartBootSpaceInput): number {
+  const copy = restartBootCopyEstimate(input.rocksdbBytes, input.slots, input.restartSlot);
+  if (copy > 0 && copy + input.alreadyNeeded > input.freeBytes) {
+    throw new UserError(
+      `Not enough free space in ${input.ledger} for the restart boot: it copies the blocks above slot ${input.restartSlot} (about ${formatBytes(copy)}) into rocksdb_backup_* there, and after this apply about ${formatBytes(Math.max(0, input.freeBytes - input.alreadyNeeded))} are free.`,
+      { hint: 'Free space on the ledger\'s file system first (old rocksdb_backup_* folders, logs), then run apply again.' },
+    );
+  }
+  return copy;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { announcementLedger, expectedBankHash, SHAPES, shredVersion, type Shape } from '../support/announcement-ledger.js';
-import { runMain } from '../support/run-cli.js';
+import { runBin, runMain } from '../support/run-cli.js';
 import { fingerprintTree } from '../support/tree-snapshot.js';
 
 const SCHEMA = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../src/output/plan.schema.json'), 'utf8'));
@@ -198,5 +198,19 @@ describe('plan --announcement', () => {
     expect(doc.findings).toContainEqual(expect.objectContaining({ code: 'restart-boot-backup', severity: 'info' }));
     // Listed as restart-boot copies, not as unknown entries.
     expect(doc.ignored.map((i: { path: string }) => path.basename(i.path))).not.toContain('backup_rocksdb_8123');
+  });
+});
+
+describe('the built CLI (bin/snapplan.js) reads announcements', () => {
+  it('loads yaml and ajv from the package and refuses a bad file with one error per key (exit 2)', async () => {
+    const shape = SHAPES.jan2026;
+    const { root, L, env } = await announcementLedger(shape);
+    await writeFile(path.join(root, 'bad.yaml'), 'snapshot-slot: 383520371\nrestart-slot: x\nhard_forks: [383520372]\nexpected-bank-hash: 9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W\nexpected-shred-version: 27350\n');
+    const bad = await runBin(['plan', '--ledger', L, '--announcement', 'bad.yaml', '--bounds-from', 'ledger-tool'], { cwd: root, env });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('snapplan: The announcement bad.yaml is not valid: restart-slot "x" is not a slot (a whole number from 0 to 2^64-1); hard-forks is missing; hard_forks is not a known key (did you mean hard-forks?).');
+    const good = await runBin(['plan', '--ledger', L, '--announcement', shape.file, '--bounds-from', 'ledger-tool', '--json'], { cwd: root, env });
+    expect(good.exitCode, good.stderr).toBe(0);
+    expect(JSON.parse(good.stdout).restart.hardForks).toEqual([383520372]);
   });
 });

@@ -16,7 +16,9 @@ import type { LedgerFolders } from '../inventory.js';
 import { scanLedger } from '../scanner.js';
 import { findValidatorsUsing } from '../validator-process.js';
 import type { ApplyEvent, ApplyOptions, ApplyOutcome, LedgerToolPhase } from './apply-model.js';
-import { preflight, type FileSystemProbe } from './preflight.js';
+import { preflight, realFileSystem, type FileSystemProbe, type PreflightReport } from './preflight.js';
+import { checkRestartBootSpace } from '../restart-boot-backups.js';
+import type { BlockstoreReport } from '../blockstore/blockstore-source.js';
 import { compare, restartFlags } from './restart-flags.js';
 import { withStateEdits } from '../announcement/restart-plan.js';
 import { createdMismatches } from '../announcement/restart-checks.js';
@@ -51,7 +53,7 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
   // the plan; any refusal is an error finding, so preflight stops before anything moves.
   const announcement = withStateEdits(options.announcement, options);
   const restartOptions = { announcement, enableCapitalizationChange: options.enableCapitalizationChange, extraArgs: options.extraArgs, incremental: options.incremental, allowLedgerToolVersion: options.allowLedgerToolVersion };
-  const { plan, restart } = await preparePlan({ ...options, ledgerTool: toolPath, restart: restartOptions }, env);
+  const { plan, restart, blockstore } = await preparePlan({ ...options, ledgerTool: toolPath, restart: restartOptions }, env);
   const decision = restart?.decision;
   const expectedBankHash = options.expectedBankHash ?? announcement.expectedBankHash;
   const expectedShredVersion = options.expectedShredVersion ?? announcement.expectedShredVersion;
@@ -87,6 +89,8 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
     validators: (env.findValidators ?? findValidatorsUsing)(folders.ledger),
     fileSystem: env.fileSystem,
   });
+  // The restart boot copies the blocks above R next to the ledger (restart-boot-backups.ts).
+  const bootCopyBytes = await restartBootPreflight(plan, blockstore, decision?.predictedSlot ?? X, report, outputDir, env.fileSystem ?? realFileSystem);
   emit({ type: 'preflight-passed', snapshotBytes: report.snapshotBytes, copyBytes: report.copyBytes });
   if (options.dryRun) {
     return { ...base, quarantine: null, logFile: null, created: null, checks: nothing, restartFlags: [], advice: [], error: null };
@@ -192,6 +196,7 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
     };
     const flags = restartFlags(created, { hardForks: decision?.hardForks ?? [X], validatorHardFork: decision?.validatorHardFork ?? false });
     const advice = [...verification.advice];
+    if (bootCopyBytes > 0) advice.push(`The first boot with --wait-for-supermajority moves the blocks above ${created.slot} that carry the old shred version into ${folders.ledger}/rocksdb_backup_* (about ${Math.ceil(bootCopyBytes / 2 ** 20)} MiB, counted in the free-space check) and purges them: after that boot, undo cannot bring them back into the blockstore.`);
     const mismatch = createdMismatches(created, decision ?? { restartSlot: null }, { ...announcement, expectedBankHash, expectedShredVersion });
     const error =
       verification.error ??
@@ -243,4 +248,20 @@ function verifyCreated(created: CreateSnapshotResult, incremental: boolean, fold
     ? [`Bank snapshot folders at or after ${created.slot} remain (${banks.map((b) => b.path).join(', ')}): start the validator once with --use-snapshot-archives-at-startup always so it boots from the new archive.`]
     : [`No bank snapshot at or after ${created.slot} remains: the validator boots from the new archive. --use-snapshot-archives-at-startup always makes sure of it.`];
   return { error: null, advice };
+}
+
+/** The space check for the restart boot's copy, on the ledger's file system after what apply writes there. */
+async function restartBootPreflight(plan: Plan, blockstore: BlockstoreReport, restartSlot: bigint, report: PreflightReport, outputDir: string, fs: FileSystemProbe): Promise<number> {
+  const ledger = plan.folders.ledger;
+  const rocksdb = path.join(ledger, 'rocksdb');
+  let rocksdbBytes = 0;
+  try {
+    rocksdbBytes = await fs.size(rocksdb);
+  } catch {
+    return 0; // no blockstore folder to copy from (the plan already read its range another way)
+  }
+  const device = fs.device(ledger);
+  // Copies may land on another file system; counting them here errs on the safe side.
+  const alreadyNeeded = (fs.device(outputDir) === device ? report.snapshotBytes : 0) + report.copyBytes;
+  return checkRestartBootSpace({ ledger, rocksdbBytes, slots: blockstore.slots, restartSlot, freeBytes: fs.freeBytes(ledger), alreadyNeeded });
 }
