@@ -24,6 +24,7 @@ import { checkTarget, initialTargetForm, type TargetField, type TargetForm } fro
 import { announcementFormValues, typedText } from './announcement-form.js';
 import type { Announcement } from '../agave/announcement/announcement.js';
 import { announced } from '../output/restart-report.js';
+import { announcementSummary } from './components/AnnouncementLines.js';
 import type { TuiServices } from './tui-services.js';
 
 export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines';
@@ -296,7 +297,8 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
         return {
           title: 'restart slot X',
           keys: [['Enter', form.focus === 'list' ? 'take it' : 'plan'], ['Tab ↑↓', 'fields'], ['Esc', 'back'], ['?', 'help']],
-          body: <TargetScreen form={form} check={check} optimistic={optimistic} width={width} height={body} announcement={loaded} />,
+          // Without the request: it holds the announcement's bigint lists (see announcementSummary).
+          body: <TargetScreen form={form} check={{ ...check, request: check.request && { target: check.request.target } }} optimistic={optimistic} width={width} height={body} announcement={announcementSummary(loaded)} />,
         };
       case 'plan':
         return {

@@ -75,8 +75,6 @@ export interface ApplyOutcome {
   /** Set when something failed after changes began; the quarantine stays and undo works. */
   readonly error: { readonly message: string; readonly hint: string | undefined; readonly outputTail: string | undefined } | null;
   readonly hardFork: Slot;
-  /** The `--hard-fork` slots create-snapshot got (announcement/restart-rules.ts). */
-  readonly hardForks?: readonly Slot[] | undefined;
   /** The announced restart slot R the created slot was compared with, or null. */
   readonly restartSlot?: Slot | null | undefined;
 }

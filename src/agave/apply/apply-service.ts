@@ -77,7 +77,6 @@ export async function applyPlan(options: ApplyOptions, env: ApplyEnvironment): P
     dryRun: options.dryRun,
     command,
     hardFork: X,
-    hardForks: decision?.hardForks ?? [X],
     restartSlot: decision?.restartSlot ?? null,
   };
   const nothing = { bankHash: 'not-given', shredVersion: 'not-given' } as const;

@@ -9,9 +9,26 @@ import { Line, Tone, type ToneName } from './Tone.js';
 
 const PAD = '                 ';
 
-/** The target screen's announcement part: the file field, what the opened file says, and a conflict if any. */
-export function announcementHeadLines(props: { readonly path: string; readonly focused: boolean; readonly loaded: Announcement | null; readonly width: number }): ReactNode[] {
-  const { path, focused, loaded, width } = props;
+/**
+ * One line on what an opened announcement says (cluster, release, edits), or null when it says
+ * nothing beyond X. Screens get this text, not the Announcement: React's development build
+ * serialises changed props with JSON.stringify, which throws on the bigint slot lists.
+ */
+export function announcementSummary(loaded: Announcement | null): string | null {
+  if (!loaded || !announced(loaded)) return null;
+  return [
+    loaded.cluster,
+    loaded.ledgerToolVersion ? `ledger-tool ${loaded.ledgerToolVersion}` : null,
+    loaded.deactivateFeatureGates?.length ? `${loaded.deactivateFeatureGates.length} gate(s) deactivated` : null,
+    loaded.destakeVoteAccounts?.length ? `${loaded.destakeVoteAccounts.length} vote account(s) destaked` : null,
+    loaded.removeAccounts?.length ? `${loaded.removeAccounts.length} account(s) removed` : null,
+    `validator ${loaded.validatorHardFork ? 'gets' : 'gets no'} --hard-fork`,
+  ].filter((p): p is string => p !== null && p !== undefined).join(' · ');
+}
+
+/** The target screen's announcement part: the file field and what the opened file says. */
+export function announcementHeadLines(props: { readonly path: string; readonly focused: boolean; readonly summary: string | null; readonly width: number }): ReactNode[] {
+  const { path, focused, summary, width } = props;
   const out: ReactNode[] = [
     <Line>
       {focused ? <Tone tone="key">› </Tone> : '  '}
@@ -19,17 +36,8 @@ export function announcementHeadLines(props: { readonly path: string; readonly f
       {focused ? '▏' : ''}
     </Line>,
   ];
-  if (loaded && announced(loaded)) {
-    const parts = [
-      loaded.cluster,
-      loaded.ledgerToolVersion ? `ledger-tool ${loaded.ledgerToolVersion}` : null,
-      loaded.deactivateFeatureGates?.length ? `${loaded.deactivateFeatureGates.length} gate(s) deactivated` : null,
-      loaded.destakeVoteAccounts?.length ? `${loaded.destakeVoteAccounts.length} vote account(s) destaked` : null,
-      loaded.removeAccounts?.length ? `${loaded.removeAccounts.length} account(s) removed` : null,
-      `validator ${loaded.validatorHardFork ? 'gets' : 'gets no'} --hard-fork`,
-    ].filter((p): p is string => p !== null && p !== undefined);
-    for (const l of wrapText(parts.join(' · '), width - PAD.length)) out.push(<Line>{PAD}<Tone tone="dim">{l}</Tone></Line>);
-  } else out.push(<Line />);
+  if (summary !== null) for (const l of wrapText(summary, width - PAD.length)) out.push(<Line>{PAD}<Tone tone="dim">{l}</Tone></Line>);
+  else out.push(<Line />);
   return out;
 }
 

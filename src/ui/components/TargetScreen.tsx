@@ -5,7 +5,6 @@ import type { TargetCheck, TargetField, TargetForm } from '../target-form.js';
 import { Line, Tone } from './Tone.js';
 import { ScrollView } from './ScrollView.js';
 import { wrapText } from '../text.js';
-import type { Announcement } from '../../agave/announcement/announcement.js';
 import { announcementConflictLines, announcementHeadLines } from './AnnouncementLines.js';
 
 export interface TargetScreenProps {
@@ -15,8 +14,8 @@ export interface TargetScreenProps {
   readonly optimistic: Async<readonly OptimisticSlot[] | null>;
   readonly width: number;
   readonly height: number;
-  /** The opened announcement file, if any (issue 13). */
-  readonly announcement?: Announcement | null | undefined;
+  /** What the opened announcement says, in one line (announcementSummary), if one is open. */
+  readonly announcement?: string | null | undefined;
 }
 
 /** X (validated as typed), the announcement's bank hash and shred version, and the latest optimistic slots. */
@@ -36,7 +35,7 @@ function targetLayout({ form, check, optimistic, width, announcement }: TargetSc
   const out: ReactNode[] = [];
   out.push(<Line><Tone tone="strong">Restart slot</Tone></Line>);
   out.push(<Line />);
-  out.push(...announcementHeadLines({ path: form.announcementPath, focused: form.focus === 'announcementPath', loaded: announcement ?? null, width }));
+  out.push(...announcementHeadLines({ path: form.announcementPath, focused: form.focus === 'announcementPath', summary: announcement ?? null, width }));
   out.push(field('restart slot ', form.restartSlot, form.focus === 'restartSlot', 'optional: R, X or X+1 as announced'));
   out.push(...status(check.restartSlot.error, null, width));
   out.push(field('hard forks   ', form.hardForks, form.focus === 'hardForks', 'optional, comma-separated: as announced'));
