@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Announcement } from '../../src/agave/announcement/announcement.js';
 import { decideRestart } from '../../src/agave/announcement/restart-rules.js';
-import { createdMismatches } from '../../src/agave/announcement/restart-checks.js';
+import { createdMismatches, restartReport } from '../../src/agave/announcement/restart-checks.js';
 
 const X = 383520371n;
 const GATE = '5syhxu91W32HXjswMSToKdj9o123MY7XRULdjfiXx54p';
@@ -59,5 +59,39 @@ describe('createdMismatches: after the run, each differing value is named', () =
     ['another bank hash', { slot: X + 1n, bankHash: '11111111111111111111111111111111', shredVersion: 27350 }, ['bank hash 11111111111111111111111111111111 is not expectedBankHash in ann.yaml 9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W']],
   ])('%s', (_name, created, expected) => {
     expect(createdMismatches(created, { restartSlot: a.restartSlot ?? null }, a)).toEqual(expected);
+  });
+});
+
+describe('restartReport: the ledger-tool release against the announcement', () => {
+  const plan = {
+    targetSlot: X, reachable: true, base: null, baseSlot: null, blocks: { needed: null, available: null, missing: [], source: 'manual' as const },
+    quarantineDir: '/q', quarantine: [], findings: [], ignored: [], commands: ['x'], folders: { ledger: '/l', snapshots: '/l', fullArchives: '/l', incrementalArchives: '/l' }, flagEra: 'v3' as const,
+  };
+  const report = (announced: string | undefined, actual: string | null, allow = false) => {
+    const a = file(announced === undefined ? { hardForks: [X] } : { hardForks: [X], ledgerToolVersion: announced });
+    const decision = decideRestart({ snapshotSlot: X, announcement: a, enableCapitalizationChange: false, extraArgs: [] });
+    return restartReport({ announcement: a, decision, toolVersion: actual, allowLedgerToolVersion: allow, incremental: false, extraArgs: [], plan, betterBase: null });
+  };
+  it.each<[string, string | undefined, string | null, boolean, string, string | null]>([
+    ['the same release', '3.1.7', '3.1.7', false, 'match', null],
+    ['"v3.1.7" announced, 3.1.7 run', 'v3.1.7', '3.1.7', false, 'match', null],
+    ['another release: refused', '3.1.7', '3.1.6', false, 'mismatch', 'error'],
+    ['another release, allowed: a warning', '3.1.7', '3.1.6', true, 'allowed', 'warning'],
+    ['the version unknown: a warning, it cannot be checked', '3.1.7', null, false, 'unknown', 'warning'],
+    ['none announced', undefined, '3.1.6', false, 'not-given', null],
+  ])('%s', (_name, announced, actual, allow, status, severity) => {
+    const r = report(announced, actual, allow);
+    expect(r.ledgerToolVersion.status).toBe(status);
+    expect(r.findings.find((f) => f.code === 'ledger-tool-version-mismatch')?.severity ?? null).toBe(severity);
+  });
+
+  it('withFindings: an error finding makes the plan unreachable and drops its commands', async () => {
+    const { withFindings } = await import('../../src/agave/announcement/restart-checks.js');
+    const refused = withFindings(plan, report('3.1.7', '3.1.6').findings);
+    expect(refused.reachable).toBe(false);
+    expect(refused.commands).toEqual([]);
+    const warned = withFindings(plan, report('3.1.7', '3.1.6', true).findings);
+    expect(warned.reachable).toBe(true);
+    expect(warned.commands).toEqual(['x']);
   });
 });
