@@ -6,6 +6,10 @@ import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
 import { checkArchiveHeader, verifyArchive } from './archive-check.js';
 import type { Inventory, SnapshotArchive } from './inventory.js';
+import type { Inventory } from './inventory.js';
+import { finishRestartPlan, planRestart, type RestartOptions } from './announcement/restart-plan.js';
+import type { RestartReport } from './announcement/restart-checks.js';
+import type { RestartBootBackup } from './restart-boot-backups.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { Plan } from './plan-model.js';
@@ -26,6 +30,8 @@ export interface PlanServiceOptions {
   readonly backupDir?: string | undefined;
   /** `--verify-archives`: decode the chosen base archives to their end, not only their headers. */
   readonly verifyArchives?: boolean | undefined;
+  /** Issue 13: the announcement and create-snapshot flags the restart checks use (announcement/restart-plan.ts). */
+  readonly restart?: RestartOptions | undefined;
 }
 
 export interface PlanEnvironment {
@@ -42,6 +48,9 @@ export interface PlanOutcome {
   /** Why the ledger tool's `--version` gave no answer (it hung or failed); null when it answered or none was asked. */
   readonly ledgerToolProblem?: string | null | undefined;
   readonly plan: Plan;
+  /** What was checked against the announcement (also without one: the hard-fork default). */
+  readonly restart?: RestartReport | undefined;
+  readonly restartBootBackups?: readonly RestartBootBackup[] | undefined;
 }
 
 /**
@@ -81,6 +90,7 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     signal: environment.signal,
   });
 
+  const restartPlanning = planRestart(options.restart ?? {}, options.target);
   const planned = planRestartSnapshot(inventory, blockstore, {
     target: options.target,
     ledgerToolVersion: version,
@@ -89,9 +99,14 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     ledgerToolCommand: tool ? (options.ledgerTool !== undefined ? tool.path : path.basename(tool.path)) : 'agave-ledger-tool',
     backupDir: options.backupDir ? path.resolve(environment.cwd, options.backupDir) : path.join(folders.ledger, 'snapplan-quarantine'),
     now: environment.now,
+    hardForks: restartPlanning.hardForks,
+    createSnapshotExtra: restartPlanning.createSnapshotExtra,
   });
-  const plan = problem === null || tool === null ? planned : { ...planned, findings: planned.findings.map((f) => (f.code === 'ledger-tool-version-unknown' ? versionUnknown(f, tool.path, problem) : f)) };
-  return { inventory, blockstore, ledgerTool: info, ledgerToolProblem: problem, plan };
+  const withRestart = finishRestartPlan(planned, inventory, restartPlanning, options.restart ?? {}, version);
+  const plan = problem === null || tool === null
+    ? withRestart.plan
+    : { ...withRestart.plan, findings: withRestart.plan.findings.map((f) => (f.code === 'ledger-tool-version-unknown' ? versionUnknown(f, tool.path, problem) : f)) };
+  return { inventory, blockstore, ledgerTool: info, ledgerToolProblem: problem, plan, restart: withRestart.restart, restartBootBackups: withRestart.restartBootBackups };
 }
 
 /** The planner's finding, saying why the version is unknown and what to check. */

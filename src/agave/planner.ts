@@ -60,7 +60,7 @@ export function planRestartSnapshot(inventory: Inventory, blockstore: Blockstore
         ...moveCommands(quarantine),
         shellJoin([
           request.ledgerToolCommand,
-          ...createSnapshotArgs({ era: effectiveEra, folders: inventory.folders, slot: X, outputDir: inventory.folders.fullArchives }),
+          ...createSnapshotArgs({ era: effectiveEra, folders: inventory.folders, slot: X, outputDir: inventory.folders.fullArchives, hardForks: request.hardForks, extra: request.createSnapshotExtra }),
         ]),
       ]
     : [];

@@ -38,7 +38,7 @@ const KNOWN_LEDGER_ENTRIES = new Set([
   'snapshots', 'snapshot', 'remote', 'genesis.bin', 'genesis.tar.bz2', 'tmp-genesis', 'ledger_tool',
   'contact-info.bin', 'admin.rpc', 'snapplan-quarantine', '.snapplan.lock',
 ]);
-const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new)?$|^agave-validator.*\.log$|^solana-validator.*\.log$|^\.snapplan-restore-/;
+const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new)?$|^agave-validator.*\.log$|^solana-validator.*\.log$|^\.snapplan-restore-|^rocksdb_backup_|^backup_rocksdb_/; // the last two: restart-boot copies, listed by restart-boot-backups.ts
 
 /**
  * Reads the archive folders (each with its `remote/`) and the bank snapshot folders into an

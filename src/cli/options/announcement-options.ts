@@ -114,3 +114,13 @@ export function parseShredVersion(text: string): number {
   }
   return value;
 }
+
+/** X from --slot or the announcement's snapshot-slot (they have been checked to agree). */
+export function requireSnapshotSlot(announcement: Announcement): Slot {
+  if (announcement.snapshotSlot === undefined) {
+    throw new UserError('No snapshot slot was given: --slot is missing and there is no announcement with snapshot-slot.', {
+      hint: 'Pass --slot X, or --announcement FILE with snapshot-slot in it.',
+    });
+  }
+  return announcement.snapshotSlot;
+}

@@ -13,6 +13,7 @@ import { ScrollView } from './ScrollView.js';
 import { slotAxisLines } from './SlotAxis.js';
 import { Line, Tone } from './Tone.js';
 import { escapeControl } from '../../core/escape-control.js';
+import { restartCheckLines } from './AnnouncementLines.js';
 
 export interface PlanScreenProps {
   readonly target: Slot;
@@ -51,6 +52,7 @@ export function planLines({ target, plan: state, width }: PlanScreenProps): Reac
       for (const l of wrapText(q.reason, width - 6)) out.push(<Line><Tone tone="dim">    {l}</Tone></Line>);
     }
   }
+  out.push(...restartCheckLines(state.value, width));
   if (plan.findings.length > 0) {
     out.push(<Line />);
     out.push(<Line><Tone tone="strong">Findings</Tone></Line>);
