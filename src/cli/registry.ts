@@ -9,8 +9,9 @@ import { pluginCommands } from './commands/plugin-commands.js';
 import { statusCommand } from './commands/status.js';
 import { uiCommands } from './commands/ui-commands.js';
 import { undoCommand } from './commands/undo.js';
+import { watchCommand } from './commands/watch.js';
 
-const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, restartFlagsCommand] as readonly CommandDefinition<never>[];
+const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, restartFlagsCommand, watchCommand] as readonly CommandDefinition<never>[];
 
 /** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
 export const commands: readonly CommandDefinition<never>[] = [
