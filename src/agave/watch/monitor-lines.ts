@@ -1,3 +1,4 @@
+import { stripVTControlCharacters } from 'node:util';
 import { tryParseU64, type Slot } from '../../core/slot.js';
 
 /**
@@ -14,7 +15,8 @@ export type MonitorEvent =
   | { kind: 'monitor-unreachable'; reason: string };
 
 export function parseMonitorLine(line: string): MonitorEvent | null {
-  const text = line.replace(/\x1b\[[0-9;]*m/g, '').trim();
+  // console::style adds colour codes only on a terminal; strip them in case one slips through.
+  const text = stripVTControlCharacters(line).trim();
   const waiting = /Validator startup: WaitingForSupermajority \{ slot: ([0-9]{1,20}), gossip_stake_percent: ([0-9]{1,3}) \}/.exec(text);
   if (waiting) {
     const slot = tryParseU64(waiting[1] as string);
