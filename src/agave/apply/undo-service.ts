@@ -44,7 +44,8 @@ export async function undoQuarantine(options: UndoServiceOptions, env: { cwd: st
   }
 }
 
-async function chooseJournal(options: UndoServiceOptions, cwd: string): Promise<string> {
+/** The journal `undo` works on: --journal, or the newest quarantine of --ledger that still holds something. */
+export async function chooseJournal(options: UndoServiceOptions, cwd: string): Promise<string> {
   if (options.journal !== undefined) {
     const given = path.resolve(cwd, options.journal);
     return given.endsWith(JOURNAL_FILE) ? given : path.join(given, JOURNAL_FILE);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { LOCK_FILE } from '../../agave/apply/apply-service.js';
 import { backupDirOf } from '../../agave/apply/undo-service.js';
+import { partialUndoReason } from '../../agave/restart-boot-state.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { readLock } from '../../ops/lock.js';
 import { listQuarantines } from '../../ops/quarantine-status.js';
@@ -13,6 +14,8 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
   const backupDir = backupDirOf(args, ctx.cwd);
   const { quarantines, problems } = await listQuarantines(backupDir);
   const lock = args.ledger === undefined ? null : await readLock(path.join(path.resolve(ctx.cwd, args.ledger), LOCK_FILE));
+  // Only a quarantine that still holds items can be undone, and only then partly.
+  const partial = await Promise.all(quarantines.map((q) => (q.items.quarantined > 0 ? partialUndoReason(q) : null)));
   if (args.json) {
     ctx.stdout.write(
       toJson({
@@ -30,6 +33,7 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
           bytes: q.bytes,
           kept: q.kept.length,
           tornLine: q.tornLine,
+          undoPartial: partial[quarantines.indexOf(q)] ?? null,
         })),
         problems: problems.map((p) => ({ dir: p.dir, message: p.error.message })),
       }) + '\n',
@@ -41,6 +45,8 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
   for (const q of quarantines) {
     const held = `${q.items.quarantined}/${q.items.total} held${q.items.unfinished > 0 ? `, ${q.items.unfinished} unfinished` : ''}${q.items.undone > 0 ? `, ${q.items.undone} put back` : ''}`;
     ctx.stdout.write(`  ${path.basename(q.dir)}  slot ${q.targetSlot}  ${q.state.padEnd(13)} ${held}, ${formatBytes(q.bytes.quarantined)}, ${q.kept.length} kept\n`);
+    const why = partial[quarantines.indexOf(q)];
+    if (why) ctx.stdout.write(`    ⚠ undo would be partial: ${why}\n`);
   }
   for (const p of problems) ctx.stdout.write(`  ✘ ${path.basename(p.dir)}: ${p.error.message}\n`);
   if (lock === 'unreadable') ctx.stdout.write('Lock: present but unreadable.\n');

@@ -1,6 +1,10 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { undoQuarantine } from '../../agave/apply/undo-service.js';
+import { chooseJournal, undoQuarantine } from '../../agave/apply/undo-service.js';
+import { partialUndoReason } from '../../agave/restart-boot-state.js';
+import { UserError } from '../../core/errors.js';
+import { quarantineStatus } from '../../ops/quarantine-status.js';
+import { confirm } from '../prompt.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { toJson } from '../../output/json.js';
 import type { CliContext } from '../context.js';
@@ -15,6 +19,14 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
       { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: false, json: args.json },
       ctx,
     );
+  }
+  // After the restart boot, blocks above R may be gone from the blockstore: undo is then partial.
+  const partial = await partialUndoReason(await quarantineStatus(path.dirname(await chooseJournal(args, ctx.cwd))));
+  if (partial !== null) {
+    ctx.stderr.write(`snapplan: undo would be partial: ${partial}.\n`);
+    if (!args.yes && !(await confirm(ctx, 'Put the archives back anyway?', '--yes'))) {
+      throw new UserError('Nothing was changed: the operator declined the partial undo.', { hint: 'Pass --yes to undo anyway.' });
+    }
   }
   const { quarantine, result, recreated } = await undoQuarantine(
     { journal: args.journal, ledger: args.ledger, backupDir: args.backupDir, forceCopy: args.forceCopy },

@@ -6,6 +6,7 @@ export interface UndoArgs {
   readonly backupDir?: string;
   readonly json: boolean;
   readonly forceCopy: boolean;
+  readonly yes: boolean;
 }
 
 export const undoCommand = defineCommand<UndoArgs>({
@@ -17,6 +18,7 @@ export const undoCommand = defineCommand<UndoArgs>({
       .option('ledger', { alias: 'l', type: 'string', describe: 'Undo the newest quarantine of this ledger' })
       .option('backup-dir', { type: 'string', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Undo even when it would be partial (the validator booted with the restart wait since)' })
       .option('force-copy', { type: 'boolean', default: false, describe: 'Copy back even on the same file system', hidden: true })
       .check((argv) => {
         if (argv.journal === undefined && argv.ledger === undefined) throw new Error('Name the quarantine: --journal PATH, or --ledger L for its newest one.');
