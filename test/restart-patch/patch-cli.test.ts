@@ -30,6 +30,22 @@ describe('restart-flags', () => {
     expect(await readdir(dir)).toEqual(['plain-continuations.sh']);
   });
 
+  it('takes the values from --announcement (the January 2026 testnet restart file), and a differing flag is refused', async () => {
+    const { dir, file } = await copyFixture('stale-restart-flags.sh');
+    const announcement = path.resolve(import.meta.dirname, '../../fixtures/announcements/testnet-2026-01-22.yaml');
+    const run = await runMain(['restart-flags', '--patch', file, '--announcement', announcement, '--yes'], { cwd: dir });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const patched = await readFile(file, 'utf8');
+    expect(patched).toContain('--wait-for-supermajority 383520372 \\');
+    expect(patched).toContain('--expected-shred-version 27350 \\');
+    expect(patched).toContain('--expected-bank-hash 9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W \\');
+    expect(patched).not.toMatch(/--hard-fork \d/); // validator-hard-fork: false
+    const other = await copyFixture('single-line.sh');
+    const clash = await runMain(['restart-flags', '--patch', other.file, '--announcement', announcement, '--restart-slot', '383520371', '--yes'], { cwd: other.dir });
+    expect(clash.exitCode).toBe(2);
+    expect(await readFile(other.file, 'utf8')).toBe(other.original);
+  });
+
   it('names every missing announcement value (exit 2)', async () => {
     const { dir, file } = await copyFixture('plain-continuations.sh');
     const run = await runMain(['restart-flags', '--patch', file, '--restart-slot', '5', '--yes'], { cwd: dir });

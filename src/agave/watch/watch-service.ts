@@ -8,7 +8,7 @@ import { readLedgerPointer } from '../restart-patch/restart-patch-service.js';
 import { findValidatorsUsing, type ValidatorProcess } from '../validator-process.js';
 import { isBootStart, parseLogLine } from './boot-log-lines.js';
 import { BootWatch, type WatchEvent } from './boot-watch.js';
-import { LogFollower } from './log-follower.js';
+import { LogFollower, type FollowResult } from './log-follower.js';
 import { parseMonitorLine, type MonitorEvent } from './monitor-lines.js';
 
 export interface WatchRequest {
@@ -51,6 +51,10 @@ export async function watchRestartBoot(request: WatchRequest): Promise<EndEvent>
     throw new UserError(`No validator log is known for ${request.ledger}.`, { hint: 'Pass --log FILE (the validator\'s --log), or let watch ask agave-validator monitor.' });
   }
   const watch = new BootWatch(restartSlot, request.onEvent);
+  const follower = log === null ? null : new LogFollower(log);
+  // What is in the log now is read before "following" is reported: anything written after that
+  // event is new (a test's writer, or the boot that starts right after).
+  let firstPoll: FollowResult | null = follower === null ? null : await follower.poll();
   request.onEvent({ time: nowIso(), event: 'following', log, monitor: request.validatorBin !== null, restartSlot, ledger: request.ledger });
 
   const monitorQueue: MonitorEvent[] = [];
@@ -69,7 +73,6 @@ export async function watchRestartBoot(request: WatchRequest): Promise<EndEvent>
     }
   }
 
-  const follower = log === null ? null : new LogFollower(log);
   const lastLines: string[] = [];
   // Without a validator running, the boots already in the log are over: wait for a new one,
   // unless one started after restart-flags patched the start (that is the restart boot).
@@ -80,7 +83,8 @@ export async function watchRestartBoot(request: WatchRequest): Promise<EndEvent>
     while (watch.ended === null) {
       if (request.signal?.aborted) throw new OperationCancelledError('watch was interrupted; the validator was not touched.');
       if (follower !== null) {
-        const { lines, initial, notes } = await follower.poll();
+        const { lines, initial, notes } = firstPoll ?? (await follower.poll());
+        firstPoll = null;
         for (const note of notes) request.onEvent({ time: nowIso(), event: `log-${note}`, log: follower.file } as WatchEvent);
         let fresh = lines;
         if (initial) {

@@ -7,9 +7,9 @@ import { capture, describeExit, tailLines } from '../../core/process.js';
 import { toJson } from '../../output/json.js';
 import { changeSummary } from '../../output/restart-flags-report.js';
 import type { CliContext } from '../context.js';
+import { announcementFromArgs } from '../options/announcement-options.js';
 import { confirm } from '../prompt.js';
 import type { RestartFlagsArgs } from './restart-flags.js';
-import { restartAnnouncementFromArgs } from './restart-value-options.js';
 
 /** 0 when written (or nothing to do, or a dry run); 2 when refused or declined; 1 when daemon-reload failed. */
 export async function restartFlagsHandler(args: RestartFlagsArgs, ctx: CliContext): Promise<number> {
@@ -17,7 +17,7 @@ export async function restartFlagsHandler(args: RestartFlagsArgs, ctx: CliContex
 }
 
 async function patch(args: RestartFlagsArgs, file: string, ctx: CliContext): Promise<number> {
-  const values = restartValuesFrom(restartAnnouncementFromArgs(args));
+  const values = restartValuesFrom(await announcementFromArgs(args, ctx.cwd));
   const preview = await previewPatch(file, values);
   const changed = preview.patched !== preview.original;
   const doc = {

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { watchRestartBoot } from '../../agave/watch/watch-service.js';
 import { UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { parseSlotArg } from '../../core/slot.js';
 import { toJson } from '../../output/json.js';
 import { endExitCode, watchEventLine } from '../../output/watch-report.js';
 import type { CliContext } from '../context.js';
+import { announcementFromArgs } from '../options/announcement-options.js';
 import type { WatchArgs } from './watch.js';
 
 /** Exit code by end state: 0 resumed, 20–25 (README "Exit codes of watch"), 130 interrupted. */
@@ -16,7 +16,8 @@ export async function watchHandler(args: WatchArgs, ctx: CliContext): Promise<nu
   const end = await watchRestartBoot({
     ledger: path.resolve(ctx.cwd, args.ledger),
     log: args.log === undefined ? null : path.resolve(ctx.cwd, args.log),
-    restartSlot: args.restartSlot === undefined ? null : parseSlotArg(args.restartSlot, '--restart-slot'),
+    // R from --restart-slot or --announcement; else from restart-flags --patch, else from the wait itself.
+    restartSlot: (await announcementFromArgs(args, ctx.cwd)).restartSlot ?? null,
     timeoutSeconds: args.timeout ?? null,
     validatorBin: args.monitor ? args.validatorBin : null,
     pollMs: Math.max(10, args.pollMs),

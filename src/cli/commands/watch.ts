@@ -1,9 +1,9 @@
 import { defineCommand } from '../define-command.js';
+import { withAnnouncementOptions, type AnnouncementArgs } from '../options/announcement-options.js';
 
-export interface WatchArgs {
+export interface WatchArgs extends AnnouncementArgs {
   readonly ledger: string;
   readonly log?: string;
-  readonly restartSlot?: string;
   readonly timeout?: number;
   readonly json: boolean;
   readonly monitor: boolean;
@@ -15,10 +15,9 @@ export const watchCommand = defineCommand<WatchArgs>({
   command: 'watch',
   describe: 'Follow the validator\'s restart boot (log and monitor) until the cluster resumes or the boot fails',
   builder: (yargs) =>
-    yargs
+    withAnnouncementOptions(yargs)
       .option('ledger', { alias: 'l', type: 'string', demandOption: true, describe: 'The validator\'s ledger folder' })
       .option('log', { type: 'string', describe: 'The validator\'s log file (default: from the patched start script, or the running validator\'s --log)' })
-      .option('restart-slot', { type: 'string', describe: 'The restart slot R (default: from restart-flags --patch, or the slot the validator waits at)' })
       .option('timeout', { type: 'number', describe: 'Give up after this many seconds (exit 25)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document per event (JSON lines)' })
       .option('monitor', { type: 'boolean', default: true, describe: 'Also ask agave-validator --ledger L monitor (--no-monitor: the log only)' })
