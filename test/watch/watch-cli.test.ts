@@ -177,7 +177,8 @@ describe('snapplan watch text output', () => {
     expect(lines[0]).toMatch(new RegExp(`watching ${L}: log ${log}; restart slot ${R}`));
     expect(lines).toContain('18:00:40  3.250% of active stake on the wrong shred version: 7Np41oeYqPefeNQEHSv1UDhYrehxin3NStELsSKCT4K2 (2.000%), GdnSyH3YtwcxFvQrVVJMm1JhTS4QVX7MFsX56uJLUfiZ (1.250%)');
     expect(lines.at(-2)).toMatch(/END resumed: The cluster resumed/);
-    expect(lines.at(-1)).toBe('Next: take the restart flags out of the start script or unit: snapplan restart-flags --revert FILE');
+    expect(lines.at(-1)).toBe('Next: take the restart flags out of the start script or unit: snapplan restart-flags --revert /home/sol/validator.sh');
+    expect(lines).toContain('18:00:40  84.250% of active stake not in gossip: DE1bawNcRJB9rVm3buyMVfr8mBEoyyu73NBovf2oXJsJ (40.000%), CakcnaRDHka2gXyfbEd2d3xsvkJkqsLw2akB3zsN1D2S (44.250%)');
   });
 
   it('refuses a bad --timeout (exit 2)', async () => {

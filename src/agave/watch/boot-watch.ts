@@ -49,7 +49,7 @@ export class BootWatch {
   private waited = false;
   private reached = false;
   private percent: number | null = null;
-  private pending: { list: 'wrong-shred-version' | 'offline'; percent: number; identities: Identity[] } | null = null;
+  private pending: { list: 'wrong-shred-version' | 'offline'; percent: number; identities: Identity[]; time: string } | null = null;
   private lastList = new Map<string, string>();
   private slotPast: Slot | null = null;
   private rootPast: Slot | null = null;
@@ -96,7 +96,7 @@ export class BootWatch {
       case 'gossip':
         return this.gossip(event.percent, time);
       case 'list':
-        this.pending = { list: event.list, percent: event.percent, identities: [] };
+        this.pending = { list: event.list, percent: event.percent, identities: [], time };
         return;
       case 'identity':
         this.pending?.identities.push({ identity: event.identity, percent: event.percent });
@@ -219,14 +219,14 @@ export class BootWatch {
     }
   }
 
-  private flushList(time: string): void {
+  private flushList(_time: string): void {
     const p = this.pending;
     if (p === null) return;
     this.pending = null;
     const key = JSON.stringify([p.percent, p.identities]);
     if (this.lastList.get(p.list) === key) return;
     this.lastList.set(p.list, key);
-    this.out(time, p.list, { percent: p.percent, identities: p.identities });
+    this.out(p.time, p.list, { percent: p.percent, identities: p.identities });
   }
 
   private finish(time: string, state: EndState, message: string, lastLines?: string[]): void {

@@ -28,6 +28,12 @@ export interface WatchRequest {
 
 export type EndEvent = Extract<WatchEvent, { event: 'end' }>;
 
+export interface WatchOutcome {
+  readonly end: EndEvent;
+  /** The start script or unit restart-flags patched for this ledger, if any: the one to revert. */
+  readonly startFile: string | null;
+}
+
 /** agave-validator subcommands: such a process talks to the validator, it is not the validator. */
 const SUBCOMMANDS = /\s(monitor|exit|wait-for-restart-window|contact-info|set-identity|authorized-voter|plugin|set-log-filter|staked-nodes-overrides|repair-whitelist|set-public-address)(\s|$)/;
 const LAST_LINES = 12;
@@ -38,7 +44,7 @@ const LAST_LINES = 12;
  * validator process itself (found as apply's preflight finds it), until the cluster resumed,
  * the validator stopped, or the time-out.
  */
-export async function watchRestartBoot(request: WatchRequest): Promise<EndEvent> {
+export async function watchRestartBoot(request: WatchRequest): Promise<WatchOutcome> {
   const pointer = await readLedgerPointer(request.ledger);
   const nowIso = () => request.now().toISOString();
   let monitorPid: number | null = null;
@@ -131,7 +137,7 @@ export async function watchRestartBoot(request: WatchRequest): Promise<EndEvent>
     monitor?.kill('SIGTERM');
     await follower?.close();
   }
-  return watch.ended as unknown as EndEvent;
+  return { end: watch.ended as unknown as EndEvent, startFile: pointer?.file ?? null };
 }
 
 /** The lines of the current boot among those already in the log. */

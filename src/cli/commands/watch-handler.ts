@@ -13,7 +13,7 @@ export async function watchHandler(args: WatchArgs, ctx: CliContext): Promise<nu
   if (args.timeout !== undefined && !(Number.isFinite(args.timeout) && args.timeout > 0)) {
     throw new UserError(`--timeout ${args.timeout} is not a number of seconds above 0.`, { hint: 'Pass for example --timeout 3600, or leave it out to watch until the end.' });
   }
-  const end = await watchRestartBoot({
+  const { end, startFile } = await watchRestartBoot({
     ledger: path.resolve(ctx.cwd, args.ledger),
     log: args.log === undefined ? null : path.resolve(ctx.cwd, args.log),
     // R from --restart-slot or --announcement; else from restart-flags --patch, else from the wait itself.
@@ -27,7 +27,7 @@ export async function watchHandler(args: WatchArgs, ctx: CliContext): Promise<nu
     onEvent: (event) => ctx.stdout.write(args.json ? `${toJson(event, 0)}\n` : `${watchEventLine(event)}\n`),
   });
   if (end.state === 'resumed' && !args.json) {
-    ctx.stdout.write('Next: take the restart flags out of the start script or unit: snapplan restart-flags --revert FILE\n');
+    ctx.stdout.write(`Next: take the restart flags out of the start script or unit: snapplan restart-flags --revert ${startFile ?? 'FILE'}\n`);
   }
   return endExitCode(end.state) ?? ExitCode.Failed;
 }
