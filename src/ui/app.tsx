@@ -11,18 +11,20 @@ import { QuarantineScreen } from './components/QuarantineScreen.js';
 import { ResultScreen, resultLines } from './components/ResultScreen.js';
 import { clampOffset } from './components/ScrollView.js';
 import { TargetScreen } from './components/TargetScreen.js';
+import { WatchScreen } from './components/WatchScreen.js';
 import { useApplyRun, type ApplySettled } from './hooks/use-apply-run.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useNow } from './hooks/use-now.js';
 import { useQuarantines } from './hooks/use-quarantines.js';
 import { useTask } from './hooks/use-task.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
+import { useWatchRun } from './hooks/use-watch-run.js';
 import type { ApplyRequest } from './model.js';
 import { holdsItems } from './quarantine-list.js';
 import { checkTarget, initialTargetForm, type TargetField, type TargetForm } from './target-form.js';
 import type { TuiServices } from './tui-services.js';
 
-export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines';
+export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines' | 'watch';
 
 export interface AppProps {
   readonly services: TuiServices;
@@ -92,6 +94,9 @@ export function App({ services, backupDir, initialTarget, onExit, size, clock = 
   );
   const apply = useApplyRun(services, clock, onSettled);
   const quarantine = useQuarantines(services, screen === 'quarantines');
+  // After a successful apply, `w` on the result watches the restart boot at the new snapshot's slot.
+  const restartSlot = apply.state.outcome?.created && !apply.state.outcome.error ? apply.state.outcome.created.slot : null;
+  const watchRun = useWatchRun(services, screen === 'watch' ? restartSlot : null);
   const now = useNow(apply.active && apply.state.tool !== null && apply.state.tool.finished === null, clock);
 
   const blockRange = overview.state === 'done' ? (overview.value.blockstore?.slots ?? null) : null;
@@ -171,6 +176,9 @@ export function App({ services, backupDir, initialTarget, onExit, size, clock = 
         return onApplyKey(input, key);
       case 'quarantines':
         return onQuarantineKey(input, key);
+      case 'watch':
+        if (key.escape) return go('apply');
+        return;
     }
   });
 
@@ -224,6 +232,7 @@ export function App({ services, backupDir, initialTarget, onExit, size, clock = 
     }
     if (scrollKeys('result', resultLines({ outcome: apply.state.outcome, refusal: apply.state.refusal, offset: 0, width, height: body }).length, input, key)) return;
     if (input === 'u') return openQuarantines();
+    if (input === 'w' && restartSlot !== null && services.watch !== undefined) return go('watch');
     if (key.return || key.escape) return backToLedger();
   }
 
@@ -291,7 +300,7 @@ export function App({ services, backupDir, initialTarget, onExit, size, clock = 
         if (applyView === 'result') {
           return {
             title: apply.state.refusal ? 'refused' : apply.state.outcome?.error ? 'apply failed' : 'done',
-            keys: [['u', 'quarantines / undo'], ['Enter', 'ledger view'], ['j/k', 'scroll'], ['q', 'quit']],
+            keys: [...(restartSlot !== null && services.watch ? [['w', 'watch the restart boot'] as const] : []), ['u', 'quarantines / undo'], ['Enter', 'ledger view'], ['j/k', 'scroll'], ['q', 'quit']],
             body: <ResultScreen outcome={apply.state.outcome} refusal={apply.state.refusal} offset={offsets['result'] ?? 0} width={width} height={body} />,
           };
         }
@@ -313,6 +322,12 @@ export function App({ services, backupDir, initialTarget, onExit, size, clock = 
               height={body}
             />
           ),
+        };
+      case 'watch':
+        return {
+          title: `restart boot at slot ${String(restartSlot)}`,
+          keys: [['Esc', 'back to the result'], ['q', 'quit']],
+          body: <WatchScreen events={watchRun.events} end={watchRun.end} error={watchRun.error} width={width} height={body} />,
         };
     }
   }
