@@ -1,6 +1,6 @@
 import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { tempPathFor } from '../../src/agave/restart-patch/atomic-write.js';
 import { runBin, runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -44,6 +44,20 @@ describe('restart-flags', () => {
     const clash = await runMain(['restart-flags', '--patch', other.file, '--announcement', announcement, '--restart-slot', '383520371', '--yes'], { cwd: other.dir });
     expect(clash.exitCode).toBe(2);
     expect(await readFile(other.file, 'utf8')).toBe(other.original);
+  });
+
+  it('not as root, refuses a file of another owner (the rewrite would change its owner), exit 2, nothing written', async () => {
+    const { dir, file, original } = await copyFixture('single-line.sh');
+    const uid = vi.spyOn(process, 'getuid').mockReturnValue(4321);
+    try {
+      const run = await runMain(['restart-flags', '--patch', file, ...VALUES, '--yes'], { cwd: dir });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toMatch(/belongs to uid \d+; rewriting it as uid 4321 would change its owner/);
+    } finally {
+      uid.mockRestore();
+    }
+    expect(await readFile(file, 'utf8')).toBe(original);
+    expect(await readdir(dir)).toEqual(['single-line.sh']);
   });
 
   it('names every missing announcement value (exit 2)', async () => {

@@ -75,6 +75,7 @@ export async function previewPatch(file: string, values: RestartValues): Promise
     }
     // The record of a patch that never reached the file (killed before the rename): replaced below.
   }
+  ownershipOf(file, stats); // refuse before showing a diff that could not be written
   const kind = detectKind(file, text);
   const cmd = locateValidatorCommand(text, kind, file);
   const plan = planPatch(text, cmd, values, file);
