@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -186,5 +187,24 @@ describe('snapplan watch text output', () => {
     const run = await runMain(['watch', '--ledger', L, '--timeout', '-3'], { cwd: dir });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/--timeout -3 is not a number of seconds above 0/);
+  });
+});
+
+describe('restart-flags --patch → watch → restart-flags --revert', () => {
+  it('the patch leaves the log path and R in the ledger for watch; the revert removes them', async () => {
+    const { dir, L, log } = await setup();
+    const script = path.join(dir, 'validator.sh');
+    await writeFile(script, `#!/bin/bash\nexec agave-validator \\\n  --ledger ${L} \\\n  --log ${log}\n`);
+    const values = ['--restart-slot', R, '--expected-bank-hash', 'EXknCC4rNBR5SyBVrUgUB3FaoGbujPMoraEjG7C49Bdk', '--expected-shred-version', '4084'];
+    const patched = await runMain(['restart-flags', '--patch', script, ...values, '--yes', '--json'], { cwd: dir, now: new Date('2026-11-29T17:00:00Z') });
+    expect(patched.exitCode, patched.stderr).toBe(0);
+    expect(JSON.parse(patched.stdout).ledgerPointer).toBe(path.join(L, 'snapplan-restart-flags.json'));
+    await writeFile(log, (await recorded('boot-3x-resumed.log')).join('\n') + '\n');
+    const watched = await runMain(['watch', '--ledger', L, '--no-monitor'], { cwd: dir });
+    expect(watched.exitCode, watched.stderr).toBe(0);
+    expect(watched.stdout).toContain(`log ${log}; restart slot ${R}`);
+    expect(watched.stdout).toContain(`snapplan restart-flags --revert ${script}`);
+    expect((await runMain(['restart-flags', '--revert', script, '--yes'], { cwd: dir })).exitCode).toBe(0);
+    expect(existsSync(path.join(L, 'snapplan-restart-flags.json'))).toBe(false);
   });
 });
