@@ -60,6 +60,14 @@ describe('restart-flags', () => {
     expect(await readdir(dir)).toEqual(['single-line.sh']);
   });
 
+  it('needs exactly one of --patch and --revert (exit 2)', async () => {
+    const dir = await tempDir();
+    const none = await runMain(['restart-flags'], { cwd: dir });
+    expect([none.exitCode, none.stderr]).toEqual([2, expect.stringMatching(/needs a file: --patch FILE or --revert FILE/)]);
+    const both = await runMain(['restart-flags', '--patch', 'a', '--revert', 'b'], { cwd: dir });
+    expect([both.exitCode, both.stderr]).toEqual([2, expect.stringMatching(/either --patch FILE or --revert FILE, not both/)]);
+  });
+
   it('names every missing announcement value (exit 2)', async () => {
     const { dir, file } = await copyFixture('plain-continuations.sh');
     const run = await runMain(['restart-flags', '--patch', file, '--restart-slot', '5', '--yes'], { cwd: dir });

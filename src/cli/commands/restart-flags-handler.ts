@@ -13,6 +13,11 @@ import type { RestartFlagsArgs } from './restart-flags.js';
 
 /** 0 when written (or nothing to do, or a dry run); 2 when refused or declined; 1 when daemon-reload failed. */
 export async function restartFlagsHandler(args: RestartFlagsArgs, ctx: CliContext): Promise<number> {
+  if ((args.patch === undefined) === (args.revert === undefined)) {
+    throw new UserError(args.patch === undefined ? 'restart-flags needs a file: --patch FILE or --revert FILE.' : 'Pass either --patch FILE or --revert FILE, not both.', {
+      hint: '--patch adds the restart flags to a start script or unit; --revert takes them out again.',
+    });
+  }
   return args.patch !== undefined ? patch(args, path.resolve(ctx.cwd, args.patch), ctx) : revert(args, path.resolve(ctx.cwd, args.revert as string), ctx);
 }
 

@@ -21,10 +21,6 @@ export const restartFlagsCommand = defineCommand<RestartFlagsArgs>({
       .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed without a terminal)' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Show the diff; change nothing' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
-      .option('reload', { type: 'boolean', default: false, describe: 'After a systemd unit changed, run systemctl daemon-reload' })
-      .check((argv) => {
-        if ((argv.patch === undefined) === (argv.revert === undefined)) throw new Error('Name the file: --patch FILE to add the restart flags, or --revert FILE to take them out.');
-        return true;
-      }),
+      .option('reload', { type: 'boolean', default: false, describe: 'After a systemd unit changed, run systemctl daemon-reload' }),
   handler: async () => (await import('./restart-flags-handler.js')).restartFlagsHandler,
 });
