@@ -13,7 +13,7 @@ async function replay(name: string, restartSlot: bigint | null = R): Promise<Wat
     const { line: parsed, event } = parseLogLine(line);
     if (event) watch.log(event, parsed.time ?? 'now');
   }
-  watch.settle('end');
+  watch.settle();
   return events;
 }
 

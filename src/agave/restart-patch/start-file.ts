@@ -8,7 +8,7 @@ export type StartFileKind = 'bash' | 'systemd';
 const VALIDATOR_BINARIES = new Set(['agave-validator', 'solana-validator']);
 
 /** agave-validator subcommands: a line running one of these talks to a running validator, it does not start one. */
-const SUBCOMMANDS = new Set([
+export const VALIDATOR_SUBCOMMANDS: ReadonlySet<string> = new Set([
   'exit', 'monitor', 'wait-for-restart-window', 'set-identity', 'authorized-voter', 'contact-info', 'init', 'plugin',
   'repair-shred-from-peer', 'repair-whitelist', 'set-log-filter', 'staked-nodes-overrides', 'set-public-address',
   'manage-block-production',
@@ -148,7 +148,7 @@ function binaryIndex(command: SimpleCommand, variables: ReadonlyMap<string, stri
     const name = path.basename(value.replace(/^[-@:+!]+/, ''));
     if (VALIDATOR_BINARIES.has(name)) {
       const rest = command.words.slice(i + 1);
-      if (rest.some((w) => w.value !== null && SUBCOMMANDS.has(w.value))) return -1;
+      if (rest.some((w) => w.value !== null && VALIDATOR_SUBCOMMANDS.has(w.value))) return -1;
       return i;
     }
   }

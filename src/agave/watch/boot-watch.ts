@@ -71,7 +71,7 @@ export class BootWatch {
 
   log(event: LogEvent, time: string): void {
     if (this.ended) return;
-    if (event.kind !== 'identity') this.flushList(time);
+    if (event.kind !== 'identity') this.flushList();
     const wasBoot = this.lastWasBoot;
     this.lastWasBoot = event.kind === 'boot';
     switch (event.kind) {
@@ -145,19 +145,19 @@ export class BootWatch {
 
   processGone(time: string, lastLines: string[]): void {
     if (this.ended) return;
-    this.flushList(time);
+    this.flushList();
     this.finish(time, 'validator-exited', lastLines.length > 0 ? 'The validator process is gone; its last log lines follow.' : 'The validator process is gone and wrote nothing more to the log (killed?).', lastLines);
   }
 
   timedOut(time: string, seconds: number): void {
     if (this.ended) return;
-    this.flushList(time);
+    this.flushList();
     this.finish(time, 'timeout', `No end state within ${seconds} s.`);
   }
 
   /** Flushes a pending identity list (at the end of the input). */
-  settle(time: string): void {
-    this.flushList(time);
+  settle(): void {
+    this.flushList();
   }
 
   private reset(): void {
@@ -219,7 +219,7 @@ export class BootWatch {
     }
   }
 
-  private flushList(_time: string): void {
+  private flushList(): void {
     const p = this.pending;
     if (p === null) return;
     this.pending = null;

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { OperationCancelledError, UserError } from '../../core/errors.js';
 import { tryParseU64, type Slot } from '../../core/slot.js';
 import { readLedgerPointer } from '../restart-patch/restart-patch-service.js';
+import { VALIDATOR_SUBCOMMANDS } from '../restart-patch/start-file.js';
 import { findValidatorsUsing, type ValidatorProcess } from '../validator-process.js';
 import { isBootStart, parseLogLine } from './boot-log-lines.js';
 import { BootWatch, type WatchEvent } from './boot-watch.js';
@@ -34,8 +35,8 @@ export interface WatchOutcome {
   readonly startFile: string | null;
 }
 
-/** agave-validator subcommands: such a process talks to the validator, it is not the validator. */
-const SUBCOMMANDS = /\s(monitor|exit|wait-for-restart-window|contact-info|set-identity|authorized-voter|plugin|set-log-filter|staked-nodes-overrides|repair-whitelist|set-public-address)(\s|$)/;
+/** A process running an agave-validator subcommand (monitor, exit, …) talks to the validator; it is not the validator. */
+const isSubcommandCall = (commandLine: string) => commandLine.split(' ').slice(1).some((word) => VALIDATOR_SUBCOMMANDS.has(word));
 const LAST_LINES = 12;
 
 /**
@@ -49,7 +50,7 @@ export async function watchRestartBoot(request: WatchRequest): Promise<WatchOutc
   const nowIso = () => request.now().toISOString();
   let monitorPid: number | null = null;
   const validators = (): ValidatorProcess[] =>
-    findValidatorsUsing(request.ledger, request.procRoot).filter((p) => p.pid !== monitorPid && !SUBCOMMANDS.test(` ${p.commandLine}`));
+    findValidatorsUsing(request.ledger, request.procRoot).filter((p) => p.pid !== monitorPid && !isSubcommandCall(p.commandLine));
   const running = validators();
   const log = request.log ?? pointer?.log ?? logOfProcess(running[0], request.procRoot) ?? null;
   const restartSlot = request.restartSlot ?? (pointer ? (tryParseU64(pointer.restartSlot) ?? null) : null);
