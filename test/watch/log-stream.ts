@@ -1,6 +1,7 @@
 import { appendFile, readFile, rename, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setImmediate as nextTick } from 'node:timers/promises';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { main } from '../../src/cli/main.js';
 import type { CliContext } from '../../src/cli/context.js';
 
@@ -83,4 +84,16 @@ export function startWatch(argv: string[], options: { cwd: string; env?: NodeJS.
       }
     },
   };
+}
+
+const schemaValidator = (async () => {
+  const ajv = new Ajv2020.default({ allErrors: true, strict: true });
+  const schema = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../src/output/watch-event.schema.json'), 'utf8')) as object;
+  return ajv.compile(schema);
+})();
+
+/** Every `watch --json` line must match src/output/watch-event.schema.json. */
+export async function schemaErrors(events: readonly Record<string, unknown>[]): Promise<unknown[]> {
+  const validate = await schemaValidator;
+  return events.flatMap((e) => (validate(e) ? [] : [{ event: e, errors: validate.errors }]));
 }

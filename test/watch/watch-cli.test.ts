@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findValidatorsUsing } from '../../src/agave/validator-process.js';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { copyTruncate, recorded, rotate, startWatch, writeAtSpeed } from './log-stream.js';
+import { copyTruncate, recorded, rotate, schemaErrors, startWatch, writeAtSpeed } from './log-stream.js';
 
 const R = '289624982';
 const FAKE_VALIDATOR = path.resolve(import.meta.dirname, '../../fixtures/bin/agave-validator');
@@ -38,6 +38,7 @@ describe('snapplan watch following a log being written', () => {
     expect(events.find((e) => e.event === 'wrong-shred-version')).toMatchObject({ percent: 3.25 });
     expect(ended(events)).toMatchObject({ state: 'resumed' });
     expect(events.filter((e) => e.event === 'end')).toHaveLength(1);
+    expect(await schemaErrors(events)).toEqual([]);
   });
 
   it.each([
@@ -53,6 +54,7 @@ describe('snapplan watch following a log being written', () => {
     await writeAtSpeed(log, await recorded(name));
     expect(await run.done).toBe(code);
     expect(ended(run.events())).toMatchObject({ state });
+    expect(await schemaErrors(run.events())).toEqual([]);
   });
 
   it('follows the log across a rotation (rename and new file)', async () => {
@@ -70,6 +72,7 @@ describe('snapplan watch following a log being written', () => {
     const names = run.events().map((e) => e.event);
     expect(names).toContain('log-rotated');
     expect(names.filter((n) => n === 'gossip')).toHaveLength(3);
+    expect(await schemaErrors(run.events())).toEqual([]);
   });
 
   it('reads again from the start after a copytruncate', async () => {
@@ -86,6 +89,7 @@ describe('snapplan watch following a log being written', () => {
     await writeAtSpeed(log, lines.slice(split));
     expect(await run.done).toBe(0);
     expect(run.events().filter((e) => e.event === 'gossip').map((e) => e.percent)).toEqual([70, 85.5]);
+    expect(await schemaErrors(run.events())).toEqual([]);
   });
 
   it('waits for a log that does not exist yet', async () => {
@@ -95,6 +99,7 @@ describe('snapplan watch following a log being written', () => {
     await writeAtSpeed(log, await recorded('boot-3x-resumed.log'));
     expect(await run.done).toBe(0);
     expect(run.events().map((e) => e.event)).toContain('log-appeared');
+    expect(await schemaErrors(run.events())).toEqual([]);
   });
 
   it('gives up after --timeout with exit 25', async () => {
@@ -137,6 +142,7 @@ describe('snapplan watch and the validator process', () => {
     await run.waitFor((e) => e.event === 'gossip');
     child.kill('SIGKILL');
     expect(await run.done).toBe(24);
+    expect(await schemaErrors(run.events())).toEqual([]);
     const end = ended(run.events()) as { lastLines: string[] };
     expect(end.lastLines.at(-1)).toContain('41.000% of active stake visible in gossip');
   });
@@ -155,6 +161,7 @@ describe('snapplan watch and the validator process', () => {
     ]);
     expect(await run.done, run.stderr()).toBe(0);
     expect(run.events().map((e) => e.event)).toEqual(['following', 'startup', 'waiting', 'gossip', 'gossip', 'slot-past-restart', 'root-past-restart', 'end']);
+    expect(await schemaErrors(run.events())).toEqual([]);
   });
 
   it('without a monitor binary, says so and follows the log alone', async () => {
@@ -206,5 +213,14 @@ describe('restart-flags --patch → watch → restart-flags --revert', () => {
     expect(watched.stdout).toContain(`snapplan restart-flags --revert ${script}`);
     expect((await runMain(['restart-flags', '--revert', script, '--yes'], { cwd: dir })).exitCode).toBe(0);
     expect(existsSync(path.join(L, 'snapplan-restart-flags.json'))).toBe(false);
+  });
+});
+
+describe('the watch --json schema', () => {
+  it('rejects what watch never prints', async () => {
+    expect(await schemaErrors([{ time: '2026-11-29T18:00:00Z', event: 'gossip', percent: 50 }])).toEqual([]);
+    expect(await schemaErrors([{ time: '2026-11-29T18:00:00Z', event: 'gossip', percent: 150 }])).toHaveLength(1);
+    expect(await schemaErrors([{ time: '2026-11-29T18:00:00Z', event: 'end', state: 'fine', message: '' }])).toHaveLength(1);
+    expect(await schemaErrors([{ time: '2026-11-29T18:00:00Z', event: 'waiting', slot: '289624982', restartSlot: null }])).toHaveLength(1);
   });
 });
