@@ -12,12 +12,14 @@ import { QuarantineScreen } from './components/QuarantineScreen.js';
 import { ResultScreen, resultLines } from './components/ResultScreen.js';
 import { clampOffset } from './components/ScrollView.js';
 import { TargetScreen } from './components/TargetScreen.js';
+import { WatchScreen } from './components/WatchScreen.js';
 import { useApplyRun, type ApplySettled } from './hooks/use-apply-run.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useNow } from './hooks/use-now.js';
 import { useQuarantines } from './hooks/use-quarantines.js';
 import { useTask } from './hooks/use-task.js';
 import { useTerminalSize, type TerminalSize } from './hooks/use-terminal-size.js';
+import { useWatchRun } from './hooks/use-watch-run.js';
 import type { ApplyRequest } from './model.js';
 import { holdsItems } from './quarantine-list.js';
 import { checkTarget, initialTargetForm, type TargetField, type TargetForm } from './target-form.js';
@@ -27,7 +29,7 @@ import { announced } from '../output/restart-report.js';
 import { announcementSummary } from './components/AnnouncementLines.js';
 import type { TuiServices } from './tui-services.js';
 
-export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines';
+export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines' | 'watch';
 
 export interface AppProps {
   readonly services: TuiServices;
@@ -102,6 +104,9 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
   );
   const apply = useApplyRun(services, clock, onSettled);
   const quarantine = useQuarantines(services, screen === 'quarantines');
+  // After a successful apply, `w` on the result watches the restart boot at the new snapshot's slot.
+  const restartSlot = apply.state.outcome?.created && !apply.state.outcome.error ? apply.state.outcome.created.slot : null;
+  const watchRun = useWatchRun(services, screen === 'watch' ? restartSlot : null);
   const now = useNow(apply.active && apply.state.tool !== null && apply.state.tool.finished === null, clock);
 
   const blockRange = overview.state === 'done' ? (overview.value.blockstore?.slots ?? null) : null;
@@ -181,6 +186,9 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
         return onApplyKey(input, key);
       case 'quarantines':
         return onQuarantineKey(input, key);
+      case 'watch':
+        if (key.escape) return go('apply');
+        return;
     }
   });
 
@@ -249,6 +257,7 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
     }
     if (scrollKeys('result', resultLines({ outcome: apply.state.outcome, refusal: apply.state.refusal, offset: 0, width, height: body }).length, input, key)) return;
     if (input === 'u') return openQuarantines();
+    if (input === 'w' && restartSlot !== null && services.watch !== undefined) return go('watch');
     if (key.return || key.escape) return backToLedger();
   }
 
@@ -317,7 +326,7 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
         if (applyView === 'result') {
           return {
             title: apply.state.refusal ? 'refused' : apply.state.outcome?.error ? 'apply failed' : 'done',
-            keys: [['u', 'quarantines / undo'], ['Enter', 'ledger view'], ['j/k', 'scroll'], ['q', 'quit']],
+            keys: [...(restartSlot !== null && services.watch ? [['w', 'watch the restart boot'] as const] : []), ['u', 'quarantines / undo'], ['Enter', 'ledger view'], ['j/k', 'scroll'], ['q', 'quit']],
             body: <ResultScreen outcome={apply.state.outcome} refusal={apply.state.refusal} offset={offsets['result'] ?? 0} width={width} height={body} />,
           };
         }
@@ -339,6 +348,12 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
               height={body}
             />
           ),
+        };
+      case 'watch':
+        return {
+          title: `restart boot at slot ${String(restartSlot)}`,
+          keys: [['Esc', 'back to the result'], ['q', 'quit']],
+          body: <WatchScreen events={watchRun.events} end={watchRun.end} error={watchRun.error} width={width} height={body} />,
         };
     }
   }

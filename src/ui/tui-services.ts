@@ -9,6 +9,8 @@ import { locateLedgerTool } from '../agave/ledger-tool/locate.js';
 import type { Plan } from '../agave/plan-model.js';
 import { preparePlan, type BoundsFrom, type PlanOutcome } from '../agave/plan-service.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from '../agave/scanner.js';
+import type { WatchEvent } from '../agave/watch/boot-watch.js';
+import { watchRestartBoot, type EndEvent } from '../agave/watch/watch-service.js';
 import type { Slot } from '../core/slot.js';
 import { listQuarantines, type QuarantineSummary, type StatusProblem } from '../ops/quarantine-status.js';
 import { toErrorInfo, type ApplyRequest, type LedgerOverview } from './model.js';
@@ -60,6 +62,8 @@ export interface TuiServices {
   apply(request: ApplyRequest, hooks: ApplyHooks): Promise<ApplyOutcome>;
   quarantines(): Promise<{ readonly quarantines: readonly QuarantineSummary[]; readonly problems: readonly StatusProblem[] }>;
   undo(journalPath: string, onProgress: (text: string) => void): Promise<UndoOutcome>;
+  /** Follows the restart boot at R (as `snapplan watch`) until its end state; optional so test fakes may leave it out. */
+  watch?(restartSlot: Slot, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<EndEvent>;
 }
 
 export function createTuiServices(options: TuiOptions, environment: TuiEnvironment): TuiServices {
@@ -134,6 +138,21 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
       // The app's undo gives up the restart: after a successful create-snapshot it moves the
       // new archive aside too (the quarantine screen says so before asking).
       return undoQuarantine({ journal: journalPath, includeNew: true }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+    },
+    async watch(restartSlot, onEvent, signal) {
+      const { end } = await watchRestartBoot({
+        ledger: folders.ledger,
+        log: null,
+        restartSlot,
+        timeoutSeconds: null,
+        validatorBin: 'agave-validator',
+        pollMs: 500,
+        env: environment.env,
+        signal: environment.signal ? AbortSignal.any([signal, environment.signal]) : signal,
+        now: environment.now,
+        onEvent,
+      });
+      return end;
     },
   };
 }
