@@ -1,0 +1,141 @@
+import semver from 'semver';
+import { isHash } from '../../agave/archive-name.js';
+import type { FetchOptions, FetchOutcome } from '../../agave/fetch/fetch-service.js';
+import type { FetchTarget } from '../../agave/fetch/fetch-target.js';
+import { redactUrl } from '../../agave/fetch/redact-url.js';
+import { UserError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
+import { toJson } from '../../output/json.js';
+import { colorLevel, type CliContext } from '../context.js';
+import { folderOptions } from '../options/ledger-options.js';
+import type { FetchArgs } from './fetch.js';
+import { ledgerToolTimeoutMs } from './shared-args.js';
+
+/**
+ * Maps flags to the fetch service, then renders. Exit 0: the archives are in place and the
+ * target is reachable (or, with --dry-run, a source fits); 3: nothing fits, or the plan after
+ * the fetch is still not reachable; 1: every fitting source failed; 2: bad flags; 130: Ctrl-C.
+ */
+export async function fetchHandler(args: FetchArgs, ctx: CliContext): Promise<number> {
+  const options = fetchOptions(args);
+  const [{ fetchSnapshot }, { Chalk }, { FetchProgress }] = await Promise.all([
+    import('../../agave/fetch/fetch-service.js'),
+    import('chalk'),
+    import('../../output/fetch-progress.js'),
+  ]);
+  const chalk = new Chalk({ level: colorLevel(ctx) });
+  const progress = new FetchProgress(ctx.stderr, { live: ctx.stdoutIsTTY && !args.json, chalk, now: () => performance.now() });
+  let outcome: FetchOutcome;
+  try {
+    outcome = await fetchSnapshot(options, { cwd: ctx.cwd, env: ctx.env, now: ctx.now, signal: ctx.signal, onEvent: (event) => progress.on(event) });
+  } finally {
+    progress.stop();
+  }
+  const exitCode = fetchExitCode(outcome, options.dryRun);
+  if (args.json) {
+    const { fetchDocument } = await import('../../output/fetch-json.js');
+    ctx.stdout.write(toJson(fetchDocument(outcome, { dryRun: options.dryRun, exitCode })) + '\n');
+  } else {
+    const { renderFetchText } = await import('../../output/fetch-text.js');
+    const width = Number(ctx.env['COLUMNS']) || 80;
+    ctx.stdout.write(renderFetchText(outcome, { chalk, dryRun: options.dryRun, width }));
+  }
+  return exitCode;
+}
+
+export function fetchExitCode(outcome: FetchOutcome, dryRun: boolean): number {
+  if (dryRun) return outcome.ranked.length > 0 || outcome.skipped !== null ? ExitCode.Ok : ExitCode.NotReachable;
+  if (outcome.fetchedFrom === null && outcome.skipped === null) {
+    // Sources fitted but every download failed: a failure. No source fitted: not reachable.
+    return outcome.attempts.length > 0 ? ExitCode.Failed : ExitCode.NotReachable;
+  }
+  if (outcome.plan) return outcome.plan.plan.reachable ? ExitCode.Ok : ExitCode.NotReachable;
+  if (outcome.target.kind === 'restart') {
+    const loaded = outcome.startup?.incremental ?? outcome.startup?.full;
+    return loaded?.slot === outcome.target.slot ? ExitCode.Ok : ExitCode.NotReachable;
+  }
+  return ExitCode.Ok;
+}
+
+function fetchOptions(args: FetchArgs): FetchOptions {
+  return {
+    folders: folderOptions(args),
+    target: fetchTarget(args),
+    rpcUrls: args.rpc.map(rpcUrl),
+    discover: args.discover,
+    discoverLimit: wholeNumber(args.discoverLimit, '--discover-limit', 1),
+    filters: {
+      knownValidators: args.knownValidator && args.knownValidator.length > 0 ? new Set(args.knownValidator.map(pubkey)) : null,
+      nodeVersion: args.nodeVersion === undefined ? null : versionRange(args.nodeVersion),
+      fullOnly: args.fullOnly,
+      maxLatencyMs: args.maxLatency === undefined ? null : positive(args.maxLatency, '--max-latency', 'milliseconds', '--max-latency 100'),
+    },
+    minSpeed: args.minSpeed === undefined ? null : positive(args.minSpeed, '--min-speed', 'MB/s', '--min-speed 50') * 1e6,
+    speedWindowMs: positive(args.speedWindow, '--speed-window', 'seconds', '--speed-window 20') * 1000,
+    probeTimeoutMs: positive(args.probeTimeout, '--probe-timeout', 'seconds', '--probe-timeout 5') * 1000,
+    speedTestCount: wholeNumber(args.speedTestCount, '--speed-test-count', 0),
+    speedTestMs: positive(args.speedTestSeconds, '--speed-test-seconds', 'seconds', '--speed-test-seconds 3') * 1000,
+    speedTestBytes: 256 << 20,
+    retries: wholeNumber(args.retries, '--retries', 0),
+    dryRun: args.dryRun,
+    plan: {
+      blocks: args.blocks === undefined ? undefined : parseSlotRangeArg(args.blocks, '--blocks'),
+      boundsFrom: args.boundsFrom,
+      ledgerTool: args.ledgerTool,
+      ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
+    },
+  };
+}
+
+function fetchTarget(args: FetchArgs): FetchTarget {
+  const given = [args.slot !== undefined && '--slot', args.restartSlot !== undefined && '--restart-slot'].filter(Boolean);
+  if (given.length !== 1) {
+    throw new UserError(given.length === 0 ? 'fetch needs a target.' : `fetch takes one target, not ${given.join(' and ')}.`, {
+      hint: 'Pass --slot X for a base below X (before the restart), or --restart-slot R for the restart snapshot at R (after it).',
+    });
+  }
+  if (args.restartSlot !== undefined) return { kind: 'restart', slot: parseSlotArg(args.restartSlot, '--restart-slot'), source: '--restart-slot' };
+  return { kind: 'base', slot: parseSlotArg(args.slot as string, '--slot'), source: '--slot' };
+}
+
+function rpcUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UserError(`--rpc ${JSON.stringify(redactUrl(text) === '<unparseable URL>' ? text.replace(/\/\/[^@/]*@/, '//***@') : redactUrl(text))} is not a URL.`, {
+      hint: 'Give the RPC address with its scheme, for example --rpc http://203.0.113.5:8899.',
+    });
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UserError(`--rpc ${redactUrl(text)} is not an http or https URL.`, { hint: 'For example --rpc http://203.0.113.5:8899.' });
+  }
+  return url.toString();
+}
+
+function pubkey(text: string): string {
+  if (!isHash(text)) {
+    throw new UserError(`--known-validator ${JSON.stringify(text)} is not a validator identity (base58 of 32 bytes).`, {
+      hint: 'Pass the identity pubkey as the restart announcement or solana gossip lists it.',
+    });
+  }
+  return text;
+}
+
+function versionRange(text: string): string {
+  if (semver.validRange(text) === null) {
+    throw new UserError(`--node-version ${JSON.stringify(text)} is not a semver range.`, { hint: 'For example --node-version ">=2.1.13 <2.2" or --node-version 3.1.7.' });
+  }
+  return text;
+}
+
+function positive(value: number, flag: string, unit: string, example: string): number {
+  if (!Number.isFinite(value) || value <= 0) throw new UserError(`${flag} ${value} is not a positive number of ${unit}.`, { hint: `For example ${example}.` });
+  return value;
+}
+
+function wholeNumber(value: number, flag: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) throw new UserError(`${flag} ${value} is not a whole number of at least ${min}.`, { hint: `For example ${flag} ${Math.max(min, 3)}.` });
+  return value;
+}
