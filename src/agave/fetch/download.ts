@@ -1,6 +1,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { OperationCancelledError } from '../../core/errors.js';
 import { isErrno } from '../../core/fs-errors.js';
+import { requestErrorText, requestFor } from './http-request.js';
 import { partialPath, readOwner, writeOwner, type PartialOwner } from './partial-file.js';
 
 export interface DownloadProgress {
@@ -114,7 +115,8 @@ async function downloadOnce(request: DownloadRequest, file: string): Promise<Att
   try {
     let response: Response;
     try {
-      response = await fetch(request.url, { headers, signal: controller.signal });
+      const target = requestFor(request.url);
+      response = await fetch(target.url, { headers: { ...target.headers, ...headers }, signal: controller.signal });
     } catch (error) {
       return failure(error);
     }
@@ -225,8 +227,7 @@ async function downloadOnce(request: DownloadRequest, file: string): Promise<Att
       const min = request.minSpeed === null ? 'no data' : `below --min-speed ${(request.minSpeed / 1e6).toFixed(1)} MB/s`;
       return { kind: 'slow', message: `${(lastSpeed / 1e6).toFixed(2)} MB/s over the last ${request.speedWindowMs / 1000} s (${min})`, resumedFrom };
     }
-    const code = (error as { cause?: { code?: string } }).cause?.code;
-    return { kind: 'dropped', message: `the connection dropped after ${written} bytes (${code ?? (error as Error).message})`, resumedFrom };
+    return { kind: 'dropped', message: `the connection dropped after ${written} bytes (${requestErrorText(error)})`, resumedFrom };
   }
 }
 

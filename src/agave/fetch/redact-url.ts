@@ -18,7 +18,8 @@ export function redactUrl(url: string | URL): string {
   const keys = [...new Set(parsed.searchParams.keys())];
   const query = keys.map((key) => `${encodeURIComponent(key)}=***`).join('&');
   const segments = parsed.pathname.split('/').map((segment) => (looksLikeToken(segment) ? '***' : segment));
-  return `${parsed.protocol}//${parsed.host}${segments.join('/')}${query ? `?${query}` : ''}`;
+  const pathname = segments.join('/');
+  return `${parsed.protocol}//${parsed.host}${pathname === '/' ? '' : pathname}${query ? `?${query}` : ''}`;
 }
 
 /** `host:port` only: the stable key of a source (blacklist, partial-file owner), never a secret. */

@@ -1,3 +1,5 @@
+import { requestErrorText, requestFor } from './http-request.js';
+
 /** A JSON-RPC call that did not give a result: unreachable, timed out, HTTP error, or an RPC error. */
 export class RpcCallError extends Error {}
 
@@ -15,9 +17,10 @@ export async function rpcCall(url: string, method: string, params: readonly unkn
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
   let text: string;
   try {
-    const response = await fetch(url, {
+    const target = requestFor(url);
+    const response = await fetch(target.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: { ...target.headers, 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
       signal,
     });
@@ -27,8 +30,7 @@ export async function rpcCall(url: string, method: string, params: readonly unkn
     if (error instanceof RpcCallError) throw error;
     options.signal?.throwIfAborted();
     if (timeout.aborted) throw new RpcCallError(`no answer to ${method} within ${options.timeoutMs / 1000} s`);
-    const code = (error as { cause?: { code?: string } }).cause?.code;
-    throw new RpcCallError(`${method} failed (${code ?? (error as Error).message})`);
+    throw new RpcCallError(`${method} failed (${requestErrorText(error)})`);
   }
   let body: { result?: unknown; error?: { message?: unknown } };
   try {

@@ -1,4 +1,5 @@
 import { parseArchiveName, type ParsedArchiveName } from '../archive-name.js';
+import { requestErrorText, requestFor, resolveWithCredentials } from './http-request.js';
 import { redactUrl } from './redact-url.js';
 import { getHighestSnapshotSlot, getIdentity, getVersion, RpcCallError, type HighestSnapshotSlot, type RpcOptions } from './rpc-client.js';
 
@@ -45,22 +46,39 @@ export async function probeSource(url: string, options: RpcOptions & { identity?
   const problems: string[] = [];
   const note = (error: unknown): null => {
     options.signal?.throwIfAborted();
-    problems.push(error instanceof RpcCallError || error instanceof ProbeError ? error.message : String((error as Error).message ?? error));
+    problems.push(error instanceof RpcCallError || error instanceof ProbeError ? error.message : requestErrorText(error));
     return null;
   };
-  const started = performance.now();
+  let latencyMs: number | null = null;
+  const timedVersion = async () => {
+    const started = performance.now();
+    const version = await getVersion(url, options);
+    latencyMs = Math.round(performance.now() - started);
+    return version;
+  };
   const [version, identity, highest, full, incremental] = await Promise.all([
-    getVersion(url, options).catch(note),
+    timedVersion().catch(note),
     options.identity !== undefined ? Promise.resolve(options.identity) : getIdentity(url, options).catch(note),
     getHighestSnapshotSlot(url, options).catch(note),
     redirectedArchive(url, FULL_REDIRECT_PATH, 'full', options).catch(note),
     redirectedArchive(url, INCREMENTAL_REDIRECT_PATH, 'incremental', options).catch(note),
   ]);
-  const latencyMs = version === null ? null : Math.round(performance.now() - started);
-  return { url, display: redactUrl(url), identity, version, latencyMs, highest, full, incremental, problems };
+  return { url, display: redactUrl(url), identity, version, latencyMs, highest, full, incremental, problems: groupSilence(problems) };
 }
 
 class ProbeError extends Error {}
+
+/** "no answer to A within 2 s", "no answer to B within 2 s" → "no answer within 2 s to: A, B" (a silent host says it once). */
+function groupSilence(problems: readonly string[]): string[] {
+  const silent = new Map<string, string[]>();
+  const rest: string[] = [];
+  for (const p of problems) {
+    const m = /^no answer to (.+) within (.+)$/.exec(p);
+    if (m) silent.set(m[2] as string, [...(silent.get(m[2] as string) ?? []), m[1] as string]);
+    else rest.push(p);
+  }
+  return [...[...silent].map(([within, what]) => (what.length === 1 ? `no answer to ${what[0]} within ${within}` : `no answer within ${within} to: ${what.join(', ')}`)), ...rest];
+}
 
 /** `<base>/<file>`, keeping the base's path prefix and query (some providers need both). */
 export function sourcePath(base: string, file: string): string {
@@ -78,7 +96,7 @@ async function redirectedArchive(base: string, file: string, kind: 'full' | 'inc
   if (response.status < 300 || response.status > 399 || location === null) {
     throw new ProbeError(`HEAD /${file} answered HTTP ${response.status} without a redirect to an archive`);
   }
-  const target = new URL(location, request);
+  const target = new URL(resolveWithCredentials(location, request));
   const name = decodeURIComponent(target.pathname.slice(target.pathname.lastIndexOf('/') + 1));
   const verdict = parseArchiveName(name);
   if (!verdict.ok) {
@@ -99,13 +117,13 @@ async function redirectedArchive(base: string, file: string, kind: 'full' | 'inc
 async function head(url: string, redirect: 'manual' | 'follow', options: RpcOptions, what: string): Promise<Response> {
   const timeout = AbortSignal.timeout(options.timeoutMs);
   try {
-    const response = await fetch(url, { method: 'HEAD', redirect, signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
+    const target = requestFor(url);
+    const response = await fetch(target.url, { method: 'HEAD', redirect, headers: target.headers, signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout });
     await response.body?.cancel();
     return response;
   } catch (error) {
     options.signal?.throwIfAborted();
     if (timeout.aborted) throw new ProbeError(`no answer to ${what} within ${options.timeoutMs / 1000} s`);
-    const code = (error as { cause?: { code?: string } }).cause?.code;
-    throw new ProbeError(`${what} failed (${code ?? (error as Error).message})`);
+    throw new ProbeError(`${what} failed (${requestErrorText(error)})`);
   }
 }

@@ -1,3 +1,5 @@
+import { requestErrorText, requestFor } from './http-request.js';
+
 export interface SpeedTestOptions {
   /** Stop after this many bytes. */
   readonly maxBytes: number;
@@ -25,7 +27,8 @@ export async function measureSpeed(url: string, options: SpeedTestOptions): Prom
   let started: number | null = null;
   let bodyTimer: NodeJS.Timeout | undefined;
   try {
-    const response = await fetch(url, { signal: controller.signal });
+    const target = requestFor(url);
+    const response = await fetch(target.url, { headers: target.headers, signal: controller.signal });
     clearTimeout(headersTimer);
     if (!response.ok || response.body === null) {
       await response.body?.cancel();
@@ -44,8 +47,7 @@ export async function measureSpeed(url: string, options: SpeedTestOptions): Prom
   } catch (error) {
     options.signal?.throwIfAborted();
     if (bytes === 0) {
-      const code = (error as { cause?: { code?: string } }).cause?.code;
-      return { ok: false, message: controller.signal.aborted ? `the speed test got no data within ${options.timeoutMs / 1000} s` : `the speed test failed (${code ?? (error as Error).message})` };
+      return { ok: false, message: controller.signal.aborted ? `the speed test got no data within ${options.timeoutMs / 1000} s` : `the speed test failed (${requestErrorText(error)})` };
     }
   } finally {
     clearTimeout(headersTimer);

@@ -1,0 +1,66 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashFor } from '../support/ledger-tree.js';
+import { runMain } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+import { expectFetchSchema } from './fetch-schema.js';
+import { makeArchive, startSnapshotServer } from './snapshot-server.js';
+
+const X = 1200;
+const full = (slot: number, seed = '') => `snapshot-${slot}-${hashFor(`full-${slot}${seed}`)}.tar.zst`;
+const inc = (base: number, slot: number, seed = '') => `incremental-snapshot-${base}-${slot}-${hashFor(`inc-${base}-${slot}${seed}`)}.tar.zst`;
+const QUICK = ['--probe-timeout', '1', '--speed-test-seconds', '0.5'];
+
+async function ledger(): Promise<{ root: string; L: string }> {
+  const root = await tempDir();
+  const L = path.join(root, 'ledger');
+  await mkdir(L);
+  return { root, L };
+}
+
+describe('snapplan fetch: candidates, choice and the reason for each rejection', () => {
+  it('--dry-run ranks the fitting sources by reach and speed and says why each other one does not fit', async () => {
+    const { root, L } = await ledger();
+    const F = await makeArchive(root, full(1000), { fileBytes: 96 * 1024 });
+    const I = await makeArchive(root, inc(1000, 1100));
+    const fast = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1100), bytes: I } });
+    const slow = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1100), bytes: I }, throttle: 64 * 1024 });
+    const above = await startSnapshotServer({ full: { name: full(1300), bytes: F } });
+    const badName = await startSnapshotServer({ full: { name: full(1000), bytes: F }, fullRedirect: 'snapshot-1000-notahash.tar.zst' });
+    const silent = await startSnapshotServer({ behaviour: 'silent' });
+    const fullOnly = await startSnapshotServer({ full: { name: full(900), bytes: F } });
+    const servers = [slow, above, badName, silent, fullOnly, fast];
+    const run = await runMain(['fetch', '--ledger', L, '--slot', String(X), ...servers.flatMap((s) => ['--rpc', s.url]), '--dry-run', '--json', ...QUICK], { cwd: root });
+    expect(run.stderr).not.toContain('unexpected');
+    expect(run.exitCode).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    const bySource = new Map(doc.candidates.map((c: { source: string }) => [c.source, c]));
+    const get = (s: { url: string }) => bySource.get(s.url) as { fits: boolean; rank: number | null; reach: number | null; rejections: string[]; speedBytesPerSecond: number | null };
+    expect(get(fast)).toMatchObject({ fits: true, rank: 1, reach: 1100 });
+    expect(get(slow)).toMatchObject({ fits: true, rank: 2, reach: 1100 });
+    expect(get(fast).speedBytesPerSecond as number).toBeGreaterThan(get(slow).speedBytesPerSecond as number);
+    expect(get(fullOnly)).toMatchObject({ fits: true, rank: 3, reach: 900 });
+    expect(get(above)).toMatchObject({ fits: false, rank: null });
+    expect(get(above).rejections).toEqual([expect.stringContaining('its full archive is at 1300, not below 1200')]);
+    expect(get(badName).rejections.join(' ')).toContain('redirects to "snapshot-1000-notahash.tar.zst", which is not an archive name Agave accepts');
+    expect(get(silent).rejections.join(' ')).toContain('no answer to');
+    expect(doc.choice).toEqual({ source: fast.url, full: full(1000), fullOnDisk: null, incremental: inc(1000, 1100), reach: 1100 });
+    expect(doc.downloads).toEqual([]);
+    // A dry run downloads nothing: the only archive GETs are the speed tests.
+    expect(fast.requests.filter((r) => r.method === 'GET').length).toBeLessThanOrEqual(2);
+  });
+
+  it('explains per source when nothing fits, and exits 3', async () => {
+    const { root, L } = await ledger();
+    const F = await makeArchive(root, full(1300));
+    const above = await startSnapshotServer({ full: { name: full(1300), bytes: F }, version: '2.0.1' });
+    const run = await runMain(['fetch', '--ledger', L, '--slot', String(X), '--rpc', above.url, '--node-version', '>=2.1', '--dry-run', ...QUICK], { cwd: root });
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toContain(`✘     ${above.url}`);
+    expect(run.stdout).toContain('- its version 2.0.1 does not satisfy --node-version >=2.1');
+    expect(run.stdout).toContain('- its full archive is at 1300, not below 1200');
+    expect(run.stdout).toContain('No source fits a base below slot 1200');
+  });
+});

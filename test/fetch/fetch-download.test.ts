@@ -1,0 +1,186 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hashFor } from '../support/ledger-tree.js';
+import { runMain } from '../support/run-cli.js';
+import { tempDir } from '../support/temp-dir.js';
+import { expectFetchSchema } from './fetch-schema.js';
+import { makeArchive, startSnapshotServer } from './snapshot-server.js';
+
+const full = (slot: number, seed = '') => `snapshot-${slot}-${hashFor(`full-${slot}${seed}`)}.tar.zst`;
+const inc = (base: number, slot: number, seed = '') => `incremental-snapshot-${base}-${slot}-${hashFor(`inc-${base}-${slot}${seed}`)}.tar.zst`;
+// No speed test: these tests count the archive requests each server sees.
+const QUICK = ['--probe-timeout', '2', '--speed-test-count', '0', '--blocks', '900..1300'];
+
+async function layout() {
+  const root = await tempDir();
+  const L = path.join(root, 'ledger');
+  const fullDir = path.join(root, 'full');
+  const incDir = path.join(root, 'inc');
+  for (const d of [L, fullDir, incDir]) await mkdir(d);
+  const folders = ['--ledger', L, '--full-snapshot-archive-path', fullDir, '--incremental-snapshot-archive-path', incDir];
+  return { root, L, fullDir, incDir, folders };
+}
+
+describe('snapplan fetch: downloads', () => {
+  it('downloads the full then the incremental into the validator\'s folders and prints the plan, now reachable', async () => {
+    const { root, fullDir, incDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const I = await makeArchive(root, inc(1000, 1100));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1100), bytes: I } });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    expect(await readFile(path.join(fullDir, full(1000)))).toEqual(F);
+    expect(await readFile(path.join(incDir, inc(1000, 1100)))).toEqual(I);
+    expect(doc.downloads.map((d: { name: string; outcome: string }) => `${d.outcome} ${d.name}`)).toEqual([`done ${full(1000)}`, `done ${inc(1000, 1100)}`]);
+    // Full first, then incremental.
+    const gets = server.requests.filter((r) => r.method === 'GET').map((r) => r.path);
+    expect(gets).toEqual([`/${full(1000)}`, `/${inc(1000, 1100)}`]);
+    expect(doc.plan).toMatchObject({ command: 'plan', targetSlot: 1200, reachable: true, baseSlot: 1100 });
+    // Nothing is left behind: no .partial, no owner notes.
+    expect((await readdir(fullDir)).sort()).toEqual([full(1000)]);
+    expect((await readdir(incDir)).sort()).toEqual([inc(1000, 1100)]);
+    expect(run.stderr).toContain(`✔ ${full(1000)}:`);
+  });
+
+  it('prints the plan after the fetch as text, with the candidate table first', async () => {
+    const { root, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`✔  1  ${server.url.replace(/[.]/g, '\\.')}  reaches 1000 \\(full 1000, [0-9.]+ KiB\\)  v2\\.1\\.13  [0-9]+ ms  ← chosen`));
+    expect(run.stdout).toContain('Downloads:');
+    expect(run.stdout).toMatch(/Reachable/);
+  });
+
+  it('skips the download when the local archives reach as far, and never overwrites them', async () => {
+    const { root, fullDir, incDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const I = await makeArchive(root, inc(1000, 1100));
+    await writeFile(path.join(fullDir, full(1000)), 'local full');
+    await writeFile(path.join(incDir, inc(1000, 1100)), 'local incremental');
+    const before = await stat(path.join(incDir, inc(1000, 1100)));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1100), bytes: I } });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    expect(doc.skipped).toBe('the local archives already reach 1100; the best source reaches 1100');
+    expect(doc.downloads).toEqual([]);
+    expect(server.requests.filter((r) => r.method === 'GET')).toEqual([]);
+    expect(await readFile(path.join(incDir, inc(1000, 1100)), 'utf8')).toBe('local incremental');
+    expect((await stat(path.join(incDir, inc(1000, 1100)))).mtimeMs).toBe(before.mtimeMs);
+  });
+
+  it('downloads only the incremental when the same full is already on disk', async () => {
+    const { root, fullDir, incDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const I = await makeArchive(root, inc(1000, 1100));
+    await writeFile(path.join(fullDir, full(1000)), F);
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1100), bytes: I } });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.choice).toMatchObject({ full: full(1000), fullOnDisk: path.join(fullDir, full(1000)), incremental: inc(1000, 1100) });
+    expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.path)).toEqual([`/${inc(1000, 1100)}`]);
+    expect(await readFile(path.join(incDir, inc(1000, 1100)))).toEqual(I);
+  });
+
+  it('removes a corrupt download, blacklists its source, takes the next one, and skips the listed source next time', async () => {
+    const { root, L, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const good = await startSnapshotServer({ full: { name: full(1000), bytes: F }, version: '2.1.12' });
+    // Ranked first (higher reach), but its full archive is cut short while it announces that length.
+    const F2 = await makeArchive(root, full(1050, 'b'));
+    const truncated = await startSnapshotServer({ full: { name: full(1050, 'b'), bytes: F2 }, truncateTo: Math.floor(F2.length * 0.6) });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', truncated.url, '--rpc', good.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    expect(doc.downloads).toMatchObject([
+      { source: truncated.url, name: full(1050, 'b'), outcome: 'corrupt', message: expect.stringMatching(/zstd cannot decode it/) },
+      { source: good.url, name: full(1000), outcome: 'done' },
+    ]);
+    expect((await readdir(fullDir)).sort()).toEqual([full(1000)]);
+    const blacklist = JSON.parse(await readFile(path.join(L, 'snapplan-fetch-blacklist.json'), 'utf8'));
+    expect(blacklist.entries).toEqual([{ source: truncated.url, identity: truncated.identity, archive: full(1050, 'b'), reason: expect.stringMatching(/zstd/), at: '2026-11-21T12:00:00.000Z' }]);
+
+    // Next run: the listed source is rejected with the reason, before any download.
+    const again = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', truncated.url, '--dry-run', ...QUICK], { cwd: root });
+    expect(again.stdout).toContain('- on the blacklist since 2026-11-21T12:00:00.000Z: zstd cannot decode it');
+  });
+
+  it('resumes after a dropped connection with an HTTP Range request', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000), { files: 8 });
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, ranges: true, behaviour: 'drop' });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await readFile(path.join(fullDir, full(1000)))).toEqual(F);
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets.map((r) => r.status)).toEqual([200, 206]);
+    expect(gets[1]?.range).toMatch(/^bytes=[1-9][0-9]*-$/);
+    expect(run.stderr).toContain('(HTTP Range honoured)');
+  });
+
+  it('starts the file again when the server ignores Range (as Agave\'s RPC does): never appends a whole reply', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000), { files: 8 });
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, ranges: false, behaviour: 'drop' });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(await readFile(path.join(fullDir, full(1000)))).toEqual(F);
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets.map((r) => r.status)).toEqual([200, 200]);
+    expect(gets[1]?.range).toMatch(/^bytes=[1-9][0-9]*-$/);
+    expect(run.stderr).toContain('does not honour HTTP Range');
+    expect(JSON.parse(run.stdout).downloads[0]).toMatchObject({ outcome: 'done', bytes: F.length });
+  });
+
+  it('abandons a source that stalls for a whole speed window and takes the next', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    // Ranked first: it reaches further.
+    const staller = await startSnapshotServer({ full: { name: full(1050), bytes: F }, behaviour: 'stall' });
+    const good = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', staller.url, '--rpc', good.url, '--speed-window', '0.3', '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc.downloads).toMatchObject([
+      { source: staller.url, outcome: 'slow' },
+      { source: good.url, outcome: 'done' },
+    ]);
+    expect(await readFile(path.join(fullDir, full(1000)))).toEqual(F);
+  });
+
+  it('fetches the restart snapshot at exactly R and says the validator will load it', async () => {
+    const { root, fullDir, incDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const I = await makeArchive(root, inc(1000, 1201));
+    const wrong = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1150), bytes: I } });
+    const right = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1201), bytes: I } });
+    const run = await runMain(['fetch', ...folders, '--restart-slot', '1201', '--rpc', wrong.url, '--rpc', right.url, '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    expect(doc.candidates[0].rejections).toEqual(['it serves a full archive at 1000 and an incremental at 1150, none at the restart slot 1201']);
+    expect(doc.startup).toEqual({ full: path.join(fullDir, full(1000)), incremental: path.join(incDir, inc(1000, 1201)), slot: 1201 });
+    expect(doc.plan).toBeNull();
+  });
+
+  it('never prints the credentials of an RPC URL', async () => {
+    const { root, folders } = await layout();
+    const F = await makeArchive(root, full(1300));
+    const server = await startSnapshotServer({ full: { name: full(1300), bytes: F } });
+    const secretUrl = server.url.replace('http://', 'http://operator:hunter2@') + '/?api-key=s3cr3tKEY';
+    for (const json of [[], ['--json']]) {
+      const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', secretUrl, '--dry-run', ...json, ...QUICK], { cwd: root });
+      expect(run.exitCode).toBe(3);
+      expect(run.stdout + run.stderr).not.toMatch(/hunter2|s3cr3tKEY|operator/);
+      expect(run.stdout).toContain(`${server.url}?api-key=***`);
+    }
+  });
+});
