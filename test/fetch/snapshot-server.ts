@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,11 @@ export async function makeArchive(dir: string, name: string, options: { files?: 
   const out = path.join(dir, name);
   await execa('tar', ['--zstd', '-cf', out, '-C', source, '.']);
   return readFile(out);
+}
+
+/** Compares archives by digest: a deep equality over a Buffer walks it byte by byte. */
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 export interface ServedArchive {

@@ -40,6 +40,7 @@ export type DownloadResult =
 
 const WRITE_BATCH = 4 << 20;
 const PROGRESS_EVERY_MS = 250;
+const IDLE_FLUSH_MS = 200;
 
 /**
  * Downloads into `<name>.partial`: resumes with a Range request when the partial is this
@@ -162,32 +163,39 @@ async function downloadOnce(request: DownloadRequest, file: string): Promise<Att
     if (have === 0) await handle.truncate(0);
     if (response.body === null) return { kind: 'fatal', message: 'the server sent no body', resumedFrom };
 
-    // Read and write overlap: one batch is written while the next one is read.
+    // Read and write overlap: one batch is written while the next one is read. A batch also
+    // goes to disk when the source pauses, so a stalled or interrupted download keeps its bytes.
     const reader = response.body.getReader();
+    const out = handle;
     let batch: Uint8Array[] = [];
     let batchBytes = 0;
     let position = have;
     let pending: Promise<unknown> = Promise.resolve();
     let lastProgress = 0;
-    const flush = async () => {
-      if (batchBytes === 0) return;
+    const flush = (): Promise<unknown> => {
+      if (batchBytes === 0) return pending;
       const chunks = batch;
       const at = position;
       position += batchBytes;
       batch = [];
       batchBytes = 0;
-      await pending;
-      pending = (handle as FileHandle).writev(chunks, at);
+      pending = pending.then(() => out.writev(chunks, at));
+      return pending;
     };
     const started = performance.now();
     try {
       for (;;) {
-        const { done, value } = await reader.read();
+        const idle = batchBytes > 0 ? setTimeout(() => void flush().catch(() => undefined), IDLE_FLUSH_MS) : undefined;
+        const { done, value } = await reader.read().finally(() => clearTimeout(idle));
         if (done) break;
         batch.push(value);
         batchBytes += value.byteLength;
         written += value.byteLength;
-        if (batchBytes >= WRITE_BATCH) await flush();
+        if (batchBytes >= WRITE_BATCH) {
+          const previous = pending;
+          void flush().catch(() => undefined);
+          await previous;
+        }
         const now = performance.now();
         if (request.onProgress && now - lastProgress >= PROGRESS_EVERY_MS) {
           lastProgress = now;
@@ -196,11 +204,9 @@ async function downloadOnce(request: DownloadRequest, file: string): Promise<Att
         }
       }
       await flush();
-      await pending;
     } catch (error) {
       // Keep what arrived in order: it is a valid prefix of the file.
       await flush().catch(() => undefined);
-      await pending.catch(() => undefined);
       return failure(error);
     }
     request.onProgress?.({ bytes: written, total, speed: ((written - resumedFrom) * 1000) / Math.max(performance.now() - started, 1), resumedFrom });
