@@ -63,4 +63,67 @@ describe('snapplan fetch: candidates, choice and the reason for each rejection',
     expect(run.stdout).toContain('- its full archive is at 1300, not below 1200');
     expect(run.stdout).toContain('No source fits a base below slot 1200');
   });
+
+  it('--discover adds the RPC addresses getClusterNodes lists; --known-validator keeps only the named identities', async () => {
+    const { root, L } = await ledger();
+    const F = await makeArchive(root, full(1000));
+    const a = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const b = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const entry = await startSnapshotServer({
+      full: { name: full(1300), bytes: F },
+      clusterNodes: [
+        { pubkey: 'A' + a.identity.slice(1), rpc: `127.0.0.1:${a.port}` },
+        { pubkey: b.identity, rpc: `127.0.0.1:${b.port}` },
+        { pubkey: hashFor('no-rpc'), rpc: null },
+      ],
+    });
+    const run = await runMain(['fetch', '--ledger', L, '--slot', String(X), '--rpc', entry.url, '--discover', '--known-validator', b.identity, '--dry-run', '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    // Discovered nodes carry the identity gossip gives them (a's is not its getIdentity answer).
+    expect(doc.candidates.map((c: { source: string; identity: string; fits: boolean }) => [c.source, c.identity, c.fits])).toEqual([
+      [entry.url, entry.identity, false],
+      [a.url, 'A' + a.identity.slice(1), false],
+      [b.url, b.identity, true],
+    ]);
+    expect(doc.candidates[1].rejections).toEqual([`its identity A${a.identity.slice(1)} is not a --known-validator`]);
+    expect(doc.choice.source).toBe(b.url);
+  });
+
+  it('--min-speed rejects a source whose speed test is below it, and --max-latency one that answers too slowly', async () => {
+    const { root, L } = await ledger();
+    const F = await makeArchive(root, full(1000), { files: 4, fileBytes: 128 * 1024 });
+    const slow = await startSnapshotServer({ full: { name: full(1000), bytes: F }, throttle: 32 * 1024 });
+    const run = await runMain(['fetch', '--ledger', L, '--slot', String(X), '--rpc', slow.url, '--min-speed', '5', '--dry-run', '--json', ...QUICK], { cwd: root });
+    expect(run.exitCode).toBe(3);
+    const [c] = JSON.parse(run.stdout).candidates;
+    expect(c.rejections).toEqual([expect.stringMatching(/^measured 0\.[0-9] MB\/s, below --min-speed 5\.0 MB\/s$/)]);
+    expect(c.speedBytesPerSecond).toBeLessThan(5e6);
+
+    const far = await startSnapshotServer({ full: { name: full(1000), bytes: F }, rpcDelayMs: 300 });
+    const farRun = await runMain(['fetch', '--ledger', L, '--slot', String(X), '--rpc', far.url, '--max-latency', '100', '--dry-run', '--json', ...QUICK], { cwd: root });
+    expect(farRun.exitCode).toBe(3);
+    expect(JSON.parse(farRun.stdout).candidates[0].rejections).toEqual([expect.stringMatching(/^latency [0-9]+ ms is above --max-latency 100$/)]);
+  });
+
+  it('refuses bad flags with one sentence naming the value, and a hint', async () => {
+    const { root, L } = await ledger();
+    const cases: Array<[string[], RegExp]> = [
+      [['--rpc', 'http://h:1'], /fetch needs a target\.\nPass --slot X/],
+      [['--slot', '5', '--restart-slot', '6', '--rpc', 'http://h:1'], /fetch takes one target, not --slot and --restart-slot\./],
+      [['--slot', '5', '--rpc', 'ftp://u:pw@h/'], /--rpc ftp:\/\/h is not an http or https URL\./],
+      [['--slot', '5', '--rpc', 'nonsense'], /--rpc "nonsense" is not a URL\./],
+      [['--slot', '5', '--rpc', 'http://h:1', '--known-validator', 'abc'], /--known-validator "abc" is not a validator identity/],
+      [['--slot', '5', '--rpc', 'http://h:1', '--node-version', 'banana'], /--node-version "banana" is not a semver range/],
+      [['--slot', '5', '--rpc', 'http://h:1', '--min-speed', '0'], /--min-speed 0 is not a positive number of MB\/s/],
+      [['--slot', '-5', '--rpc', 'http://h:1'], /--slot "-5" is not a valid slot/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runMain(['fetch', '--ledger', L, ...args], { cwd: root });
+      expect(run.exitCode, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr).not.toMatch(/pw@|\bat \//);
+    }
+  });
 });

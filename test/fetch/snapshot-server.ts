@@ -52,6 +52,8 @@ export interface ServerOptions {
   dropTimes?: number;
   /** Serve this many bytes of the archive while announcing exactly that length (a truncated file). */
   truncateTo?: number;
+  /** Answers JSON-RPC calls only after this many milliseconds (a distant node). */
+  rpcDelayMs?: number;
   clusterNodes?: Array<{ pubkey: string; rpc: string | null; version?: string }>;
 }
 
@@ -87,13 +89,13 @@ export async function startSnapshotServer(options: ServerOptions): Promise<Snaps
     if (req.method === 'POST') {
       let body = '';
       req.on('data', (d: Buffer) => (body += d.toString()));
-      req.on('end', () => {
+      req.on('end', () => setTimeout(() => {
         record(200);
         const { method, id } = JSON.parse(body) as { method: string; id: number };
         const result = rpcResult(o, method, identities.get(state) as string);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(result === undefined ? JSON.stringify({ jsonrpc: '2.0', id, error: { code: -32601, message: 'Method not found' } }) : JSON.stringify({ jsonrpc: '2.0', id, result }));
-      });
+      }, o.rpcDelayMs ?? 0));
       return;
     }
     if (url.pathname === '/snapshot.tar.bz2' || url.pathname === '/incremental-snapshot.tar.bz2') {
