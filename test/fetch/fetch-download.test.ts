@@ -171,6 +171,34 @@ describe('snapplan fetch: downloads', () => {
     expect(doc.plan).toBeNull();
   });
 
+  it('takes the restart slot from --announcement, and refuses a flag that differs from the file', async () => {
+    const { root, incDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const I = await makeArchive(root, inc(1000, 1201));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1201), bytes: I } });
+    const announcement = ['cluster: testnet', 'snapshot-slot: 1200', 'restart-slot: 1201', 'hard-forks: [1201]', `expected-bank-hash: ${hashFor('bank')}`, 'expected-shred-version: 27350'];
+    await writeFile(path.join(root, 'ann.yaml'), announcement.join('\n') + '\n');
+    const run = await runMain(['fetch', ...folders, '--announcement', 'ann.yaml', '--rpc', server.url, ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain('fetch  the restart slot 1201 (restart-slot in ann.yaml)');
+    expect(run.stdout).toContain(`✔ The validator will load ${path.join(root, 'full', full(1000))} + ${path.join(incDir, inc(1000, 1201))}: the restart slot 1201.`);
+    expect(sha256(await readFile(path.join(incDir, inc(1000, 1201))))).toBe(sha256(I));
+
+    const conflict = await runMain(['fetch', ...folders, '--announcement', 'ann.yaml', '--restart-slot', '1202', '--rpc', server.url, ...QUICK], { cwd: root });
+    expect(conflict.exitCode).toBe(2);
+    expect(conflict.stderr).toContain('--restart-slot 1202 differs from restart-slot in ann.yaml (1201)');
+  });
+
+  it('says when a newer local archive would be loaded instead of the restart snapshot, and exits 3', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1201));
+    await writeFile(path.join(fullDir, full(1300)), 'a newer full archive');
+    const server = await startSnapshotServer({ full: { name: full(1201), bytes: F } });
+    const run = await runMain(['fetch', ...folders, '--restart-slot', '1201', '--rpc', server.url, ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(3);
+    expect(run.stdout).toContain(`✘ The validator would load ${path.join(fullDir, full(1300))} at slot 1300, not the restart slot 1201`);
+  });
+
   it('never prints the credentials of an RPC URL', async () => {
     const { root, folders } = await layout();
     const F = await makeArchive(root, full(1300));

@@ -8,6 +8,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
 import { toJson } from '../../output/json.js';
 import { colorLevel, type CliContext } from '../context.js';
+import { announcementFromArgs } from '../options/announcement-options.js';
 import { folderOptions } from '../options/ledger-options.js';
 import type { FetchArgs } from './fetch.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
@@ -18,7 +19,7 @@ import { ledgerToolTimeoutMs } from './shared-args.js';
  * the fetch is still not reachable; 1: every fitting source failed; 2: bad flags; 130: Ctrl-C.
  */
 export async function fetchHandler(args: FetchArgs, ctx: CliContext): Promise<number> {
-  const options = fetchOptions(args);
+  const options = fetchOptions(args, await fetchTarget(args, ctx.cwd));
   const [{ fetchSnapshot }, { Chalk }, { FetchProgress }] = await Promise.all([
     import('../../agave/fetch/fetch-service.js'),
     import('chalk'),
@@ -58,10 +59,10 @@ export function fetchExitCode(outcome: FetchOutcome, dryRun: boolean): number {
   return ExitCode.Ok;
 }
 
-function fetchOptions(args: FetchArgs): FetchOptions {
+function fetchOptions(args: FetchArgs, target: FetchTarget): FetchOptions {
   return {
     folders: folderOptions(args),
-    target: fetchTarget(args),
+    target,
     rpcUrls: args.rpc.map(rpcUrl),
     discover: args.discover,
     discoverLimit: wholeNumber(args.discoverLimit, '--discover-limit', 1),
@@ -88,15 +89,30 @@ function fetchOptions(args: FetchArgs): FetchOptions {
   };
 }
 
-function fetchTarget(args: FetchArgs): FetchTarget {
-  const given = [args.slot !== undefined && '--slot', args.restartSlot !== undefined && '--restart-slot'].filter(Boolean);
-  if (given.length !== 1) {
-    throw new UserError(given.length === 0 ? 'fetch needs a target.' : `fetch takes one target, not ${given.join(' and ')}.`, {
+/**
+ * --slot X: a base below X (before the restart). Otherwise the restart slot R, from
+ * --restart-slot or the announcement's restart-slot: the archive at exactly R. The announcement
+ * and the flags are merged first, so a flag that differs from the file is refused.
+ */
+async function fetchTarget(args: FetchArgs, cwd: string): Promise<FetchTarget> {
+  if (args.slot !== undefined && args.restartSlot !== undefined) {
+    throw new UserError('fetch takes one target, not --slot and --restart-slot.', {
       hint: 'Pass --slot X for a base below X (before the restart), or --restart-slot R for the restart snapshot at R (after it).',
     });
   }
-  if (args.restartSlot !== undefined) return { kind: 'restart', slot: parseSlotArg(args.restartSlot, '--restart-slot'), source: '--restart-slot' };
-  return { kind: 'base', slot: parseSlotArg(args.slot as string, '--slot'), source: '--slot' };
+  const announcement = await announcementFromArgs(args, cwd);
+  if (args.slot !== undefined) return { kind: 'base', slot: parseSlotArg(args.slot, '--slot'), source: '--slot' };
+  if (announcement.restartSlot !== undefined) {
+    return { kind: 'restart', slot: announcement.restartSlot, source: announcement.sources.restartSlot ?? '--restart-slot' };
+  }
+  if (args.announcement !== undefined) {
+    throw new UserError(`The announcement ${args.announcement} has no restart-slot, so fetch does not know which archive to take.`, {
+      hint: 'Add restart-slot to the announcement (or pass --restart-slot R), or pass --slot X for a base below X.',
+    });
+  }
+  throw new UserError('fetch needs a target.', {
+    hint: 'Pass --slot X for a base below X (before the restart), or --restart-slot R (or --announcement FILE) for the restart snapshot at R (after it).',
+  });
 }
 
 function rpcUrl(text: string): string {

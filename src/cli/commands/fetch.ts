@@ -1,7 +1,8 @@
 import { defineCommand } from '../define-command.js';
+import { withAnnouncementOptions, type AnnouncementArgs } from '../options/announcement-options.js';
 import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
 
-export interface FetchArgs extends LedgerFolderArgs, LedgerToolArgs {
+export interface FetchArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs {
   readonly slot?: string;
   readonly restartSlot?: string;
   readonly rpc: readonly string[];
@@ -28,10 +29,11 @@ export const fetchCommand = defineCommand<FetchArgs>({
   describe: 'Download a snapshot from known validators: a base below X, or the restart snapshot at R (checked, resumable)',
   builder: (yargs) =>
     withLedgerTool(
-      withLedgerFolders(yargs)
-        // Strings, not numbers: slots are u64 and must not pass through a double.
-        .option('slot', { alias: 'x', type: 'string', describe: 'Fetch the best base below slot X (before the restart)', group: 'Target (one of):' })
-        .option('restart-slot', { type: 'string', describe: 'Fetch the archive at exactly slot R (after the restart)', group: 'Target (one of):' })
+      withAnnouncementOptions(withLedgerFolders(yargs))
+        // A string, not a number: slots are u64 and must not pass through a double. The other
+        // target, --restart-slot R (the archive at exactly R, after the restart), comes with
+        // the announcement options, as does --announcement FILE (its restart-slot).
+        .option('slot', { alias: 'x', type: 'string', describe: 'Fetch the best base below slot X (before the restart)' })
         .option('rpc', { type: 'string', array: true, demandOption: true, describe: 'RPC URL of a source (repeatable)', group: 'Sources:' })
         .option('discover', { type: 'boolean', default: false, describe: 'Also try the RPC addresses getClusterNodes lists on the first --rpc', group: 'Sources:' })
         .option('discover-limit', { type: 'number', default: 50, describe: 'At most this many discovered sources', group: 'Sources:' })
