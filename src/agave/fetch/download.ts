@@ -1,8 +1,10 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { OperationCancelledError } from '../../core/errors.js';
 import { isErrno } from '../../core/fs-errors.js';
-import { requestErrorText, requestFor } from './http-request.js';
-import { partialPath, readOwner, writeOwner, type PartialOwner } from './partial-file.js';
+import type { IncomingMessage } from 'node:http';
+import { header, httpGet } from './http-get.js';
+import { requestErrorText } from './http-request.js';
+import { partialPath, readOwner, writeOwner } from './partial-file.js';
 
 export interface DownloadProgress {
   readonly bytes: number;
@@ -114,64 +116,66 @@ async function downloadOnce(request: DownloadRequest, file: string): Promise<Att
   judge.unref();
 
   try {
-    let response: Response;
+    let response: IncomingMessage;
     try {
-      const target = requestFor(request.url);
-      response = await fetch(target.url, { headers: { ...target.headers, ...headers }, signal: controller.signal });
+      response = await httpGet(request.url, headers, controller.signal);
     } catch (error) {
       return failure(error);
     }
+    const status = response.statusCode ?? 0;
     let total: number | null = null;
-    if (response.status === 206 && have > 0) {
-      const range = /^bytes ([0-9]+)-([0-9]+)\/([0-9]+|\*)$/.exec(response.headers.get('content-range') ?? '');
+    if (status === 206 && have > 0) {
+      const contentRange = header(response, 'content-range');
+      const range = /^bytes ([0-9]+)-([0-9]+)\/([0-9]+|\*)$/.exec(contentRange ?? '');
       if (!range || Number(range[1]) !== have) {
-        await response.body?.cancel();
-        request.onNote?.(`the server answered the resume with another range (${response.headers.get('content-range') ?? 'none'}); starting the file again`);
+        response.destroy();
+        request.onNote?.(`the server answered the resume with another range (${contentRange ?? 'none'}); starting the file again`);
         await truncateOwned(request, file);
         return { kind: 'dropped', message: 'the resume was answered with the wrong range', resumedFrom };
       }
       total = range[3] === '*' ? null : Number(range[3]);
       request.onNote?.(`resuming at byte ${have} (HTTP Range honoured)`);
-    } else if (response.status === 200) {
+    } else if (status === 200) {
       if (have > 0) request.onNote?.('the server does not honour HTTP Range (it sent the whole file): starting the file again from byte 0');
       have = 0;
       written = 0;
       resumedFrom = 0;
       windowBytes = 0;
-      const length = response.headers.get('content-length');
+      const length = header(response, 'content-length');
       total = length === null ? null : Number(length);
-    } else if (response.status === 416 && have > 0) {
-      await response.body?.cancel();
+    } else if (status === 416 && have > 0) {
+      response.destroy();
       await truncateOwned(request, file);
       return { kind: 'dropped', message: 'the server refused the resume range (HTTP 416)', resumedFrom };
     } else {
-      await response.body?.cancel();
-      return { kind: 'fatal', message: `the server answered HTTP ${response.status}`, resumedFrom };
+      response.destroy();
+      return { kind: 'fatal', message: `the server answered HTTP ${status}`, resumedFrom };
     }
     if (request.expectedSize !== null && total !== null && total !== request.expectedSize) {
-      await response.body?.cancel();
+      response.destroy();
       return { kind: 'fatal', message: `the server now sends ${total} bytes, not the ${request.expectedSize} it announced`, resumedFrom };
     }
-    const newOwner: PartialOwner = {
+    await writeOwner(request.finalPath, {
       source: request.source,
       size: total ?? request.expectedSize,
-      etag: response.headers.get('etag'),
-      lastModified: response.headers.get('last-modified'),
-    };
-    await writeOwner(request.finalPath, newOwner);
+      etag: header(response, 'etag'),
+      lastModified: header(response, 'last-modified'),
+    });
     handle = await open(file, have > 0 ? 'r+' : 'w');
     if (have === 0) await handle.truncate(0);
-    if (response.body === null) return { kind: 'fatal', message: 'the server sent no body', resumedFrom };
 
-    // Read and write overlap: one batch is written while the next one is read. A batch also
-    // goes to disk when the source pauses, so a stalled or interrupted download keeps its bytes.
-    const reader = response.body.getReader();
+    // Read and write overlap: one batch is written while the next one is read; the socket is
+    // paused only while a second batch waits for the first. A batch also goes to disk when the
+    // source pauses, so a stalled or interrupted download keeps its bytes.
     const out = handle;
-    let batch: Uint8Array[] = [];
+    let batch: Buffer[] = [];
     let batchBytes = 0;
     let position = have;
     let pending: Promise<unknown> = Promise.resolve();
+    let writing = 0;
+    let lastData = performance.now();
     let lastProgress = 0;
+    const started = performance.now();
     const flush = (): Promise<unknown> => {
       if (batchBytes === 0) return pending;
       const chunks = batch;
@@ -179,35 +183,43 @@ async function downloadOnce(request: DownloadRequest, file: string): Promise<Att
       position += batchBytes;
       batch = [];
       batchBytes = 0;
-      pending = pending.then(() => out.writev(chunks, at));
+      writing++;
+      pending = pending.then(() => out.writev(chunks, at)).finally(() => writing--);
       return pending;
     };
-    const started = performance.now();
+    const idle = setInterval(() => {
+      if (batchBytes > 0 && performance.now() - lastData >= IDLE_FLUSH_MS) void flush().catch(() => undefined);
+    }, IDLE_FLUSH_MS);
     try {
-      for (;;) {
-        const idle = batchBytes > 0 ? setTimeout(() => void flush().catch(() => undefined), IDLE_FLUSH_MS) : undefined;
-        const { done, value } = await reader.read().finally(() => clearTimeout(idle));
-        if (done) break;
-        batch.push(value);
-        batchBytes += value.byteLength;
-        written += value.byteLength;
-        if (batchBytes >= WRITE_BATCH) {
-          const previous = pending;
-          void flush().catch(() => undefined);
-          await previous;
-        }
-        const now = performance.now();
-        if (request.onProgress && now - lastProgress >= PROGRESS_EVERY_MS) {
-          lastProgress = now;
-          const speed = lastSpeed || ((written - resumedFrom) * 1000) / Math.max(now - started, 1);
-          request.onProgress({ bytes: written, total, speed, resumedFrom });
-        }
-      }
+      await new Promise<void>((resolve, reject) => {
+        response.on('data', (chunk: Buffer) => {
+          batch.push(chunk);
+          batchBytes += chunk.length;
+          written += chunk.length;
+          lastData = performance.now();
+          if (batchBytes >= WRITE_BATCH) {
+            void flush().catch(reject);
+            if (writing > 1) {
+              response.pause();
+              void pending.then(() => response.resume(), () => response.resume());
+            }
+          }
+          if (request.onProgress && lastData - lastProgress >= PROGRESS_EVERY_MS) {
+            lastProgress = lastData;
+            const speed = lastSpeed || ((written - resumedFrom) * 1000) / Math.max(lastData - started, 1);
+            request.onProgress({ bytes: written, total, speed, resumedFrom });
+          }
+        });
+        response.on('error', reject);
+        response.on('close', () => (response.complete ? resolve() : reject(new Error('the connection closed before the end of the body'))));
+      });
       await flush();
     } catch (error) {
       // Keep what arrived in order: it is a valid prefix of the file.
       await flush().catch(() => undefined);
       return failure(error);
+    } finally {
+      clearInterval(idle);
     }
     request.onProgress?.({ bytes: written, total, speed: ((written - resumedFrom) * 1000) / Math.max(performance.now() - started, 1), resumedFrom });
     if (total !== null && written !== total) {

@@ -34,8 +34,8 @@ export function resolveWithCredentials(location: string, base: string): string {
  * one, otherwise the message with every URL in it redacted (undici puts the URL in some).
  */
 export function requestErrorText(error: unknown): string {
-  const code = (error as { cause?: { code?: unknown } }).cause?.code;
-  if (typeof code === 'string') return code;
+  const code = (error as { cause?: { code?: unknown } }).cause?.code ?? (error as { code?: unknown }).code;
+  if (typeof code === 'string' && code !== 'ABORT_ERR') return code;
   const message = error instanceof Error ? error.message : String(error);
   return message.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s)"']+/gi, (url) => redactUrl(url));
 }
