@@ -12,7 +12,7 @@
 //      (the durability snapplan gives the file before the rename);
 //   c) checks it with snapplan's verifyDownload (size, name, the whole zstd stream decoded and
 //      the tar stream walked to its end) against `zstd -t FILE` (decoding only).
-// Rounds alternate curl, snapplan (default 3; the best of each counts), each after an untimed
+// Rounds alternate curl, curl + sync, snapplan (default 3; the best of each counts), each after an untimed
 // `sync` so that neither pays for the other's write-back. Everything is deleted afterwards.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
@@ -103,6 +103,7 @@ function timed(command, args) {
 async function main() {
   const total = argv.includes('--quick') ? 256 * MiB : 2 * GiB;
   const rounds = argv.includes('--rounds') ? Math.max(1, Number(argv[argv.indexOf('--rounds') + 1]) || 3) : 3;
+  const load = os.loadavg()[0];
   const root = await mkdtemp(path.join(os.tmpdir(), 'snapplan-bench-fetch-'));
   let server;
   try {
@@ -162,6 +163,7 @@ async function main() {
     console.log('|---|---|---|---|');
     console.log(`| \`zstd -t\` (baseline: decode only) | ${(row.zstdTestMs / 1000).toFixed(2)} s | 1.00× | – |`);
     console.log(`| snapplan (decode to the end + tar walk) | ${(row.checkMs / 1000).toFixed(2)} s | **${(row.checkMs / row.zstdTestMs).toFixed(2)}×** | ${row.checkRssMiB.toFixed(0)} MiB |`);
+    console.log(`\nLoad average at the start: ${load.toFixed(1)} on ${os.cpus().length} cores (figures from a busy machine are noise).`);
     if (row.ratio < 0.9) console.log('\n**download below the 0.9× target**');
   } finally {
     server?.kill();

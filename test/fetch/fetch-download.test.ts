@@ -210,5 +210,41 @@ describe('snapplan fetch: downloads', () => {
       expect(run.stdout + run.stderr).not.toMatch(/hunter2|s3cr3tKEY|operator/);
       expect(run.stdout).toContain(`${server.url}?api-key=***`);
     }
+    // The user part travels as Basic credentials, to that host only.
+    expect(server.requests.find((r) => r.method === 'POST')?.authorization).toBe(`Basic ${Buffer.from('operator:hunter2').toString('base64')}`);
+  });
+
+  it('exits 1 when every fitting source fails, and removes the corrupt file', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const truncated = await startSnapshotServer({ full: { name: full(1000), bytes: F }, truncateTo: Math.floor(F.length / 3) });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', truncated.url, ...QUICK], { cwd: root });
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain('Every fitting source failed');
+    expect(await readdir(fullDir)).toEqual([]);
+  });
+
+  it('refuses before downloading anything when the archive does not fit on the file system (exit 2)', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, headSize: 2 ** 52 });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, ...QUICK], { cwd: root });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`Not enough free space in ${fullDir} for the download: ${2 ** 52} bytes needed, [0-9]+ free\\.`));
+    expect(server.requests.filter((r) => r.method === 'GET')).toEqual([]);
+    expect(await readdir(fullDir)).toEqual([]);
+  });
+
+  it('starts a partial again when another source wrote it, never mixing two sources\' bytes', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    await writeFile(path.join(fullDir, `${full(1000)}.partial`), 'bytes from another node');
+    await writeFile(path.join(fullDir, `${full(1000)}.partial.json`), JSON.stringify({ source: 'http://10.9.9.9:8899', size: F.length, etag: null, lastModified: null }));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, ranges: true });
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, ...QUICK], { cwd: root });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('the partial file was written from another source or for another size; starting it again');
+    expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([null]);
+    expect(sha256(await readFile(path.join(fullDir, full(1000))))).toBe(sha256(F));
   });
 });

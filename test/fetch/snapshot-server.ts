@@ -52,6 +52,8 @@ export interface ServerOptions {
   dropTimes?: number;
   /** Serve this many bytes of the archive while announcing exactly that length (a truncated file). */
   truncateTo?: number;
+  /** The size a HEAD of the archive announces, instead of its real size. */
+  headSize?: number;
   /** Answers JSON-RPC calls only after this many milliseconds (a distant node). */
   rpcDelayMs?: number;
   clusterNodes?: Array<{ pubkey: string; rpc: string | null; version?: string }>;
@@ -62,6 +64,7 @@ export interface RecordedRequest {
   readonly path: string;
   readonly range: string | null;
   readonly status: number;
+  readonly authorization: string | null;
 }
 
 export interface SnapshotServer {
@@ -83,7 +86,7 @@ export async function startSnapshotServer(options: ServerOptions): Promise<Snaps
   const state = { url: '', port: 0, requests, options } as { url: string; port: number; requests: RecordedRequest[]; options: ServerOptions };
   const server = http.createServer((req, res) => {
     const o = state.options;
-    const record = (status: number) => requests.push({ method: req.method ?? '', path: req.url ?? '', range: req.headers.range ?? null, status });
+    const record = (status: number) => requests.push({ method: req.method ?? '', path: req.url ?? '', range: req.headers.range ?? null, status, authorization: req.headers.authorization ?? null });
     if (o.behaviour === 'silent') return; // never answers
     const url = new URL(req.url ?? '/', 'http://x');
     if (req.method === 'POST') {
@@ -132,7 +135,7 @@ export async function startSnapshotServer(options: ServerOptions): Promise<Snaps
       status = 206;
       headers['content-range'] = `bytes ${start}-${bytes.length - 1}/${bytes.length}`;
     }
-    headers['content-length'] = bytes.length - start;
+    headers['content-length'] = req.method === 'HEAD' && o.headSize !== undefined ? o.headSize : bytes.length - start;
     record(status);
     res.writeHead(status, headers);
     if (req.method === 'HEAD') {
