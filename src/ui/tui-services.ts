@@ -11,6 +11,7 @@ import { preparePlan, type BoundsFrom, type PlanOutcome } from '../agave/plan-se
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from '../agave/scanner.js';
 import type { Slot } from '../core/slot.js';
 import { listQuarantines, type QuarantineSummary, type StatusProblem } from '../ops/quarantine-status.js';
+import { createFetchServices, type FetchServices } from './fetch-services.js';
 import { toErrorInfo, type ApplyRequest, type LedgerOverview } from './model.js';
 
 /** The flags of `snapplan tui`, as the services take them. */
@@ -22,6 +23,8 @@ export interface TuiOptions {
   readonly backupDir?: string | undefined;
   /** `--slot`: X chosen on the command line; the app opens on its plan. */
   readonly slot?: Slot | undefined;
+  /** `--rpc`: sources the plan screen may fetch a snapshot from (issue 15). */
+  readonly rpc?: readonly string[] | undefined;
 }
 
 export interface TuiEnvironment {
@@ -52,6 +55,8 @@ export interface TuiServices {
   apply(request: ApplyRequest, hooks: ApplyHooks): Promise<ApplyOutcome>;
   quarantines(): Promise<{ readonly quarantines: readonly QuarantineSummary[]; readonly problems: readonly StatusProblem[] }>;
   undo(journalPath: string, onProgress: (text: string) => void): Promise<UndoOutcome>;
+  /** Present when the app was started with --rpc: the plan screen then offers to fetch a base. */
+  readonly fetch?: FetchServices | undefined;
 }
 
 export function createTuiServices(options: TuiOptions, environment: TuiEnvironment): TuiServices {
@@ -67,6 +72,7 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
   });
   return {
     ledger: folders.ledger,
+    fetch: options.rpc && options.rpc.length > 0 ? createFetchServices({ ...options, rpc: options.rpc }, environment) : undefined,
     async overview() {
       // Every archive is measured here (a stat each): the ledger view shows all their sizes.
       const inventory = measureArchives(scanLedger(folders), () => true);

@@ -2,7 +2,6 @@ import semver from 'semver';
 import { isHash } from '../../agave/archive-name.js';
 import type { FetchOptions, FetchOutcome } from '../../agave/fetch/fetch-service.js';
 import type { FetchTarget } from '../../agave/fetch/fetch-target.js';
-import { redactUrl } from '../../agave/fetch/redact-url.js';
 import { UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
@@ -10,6 +9,7 @@ import { toJson } from '../../output/json.js';
 import { colorLevel, type CliContext } from '../context.js';
 import { announcementFromArgs } from '../options/announcement-options.js';
 import { folderOptions } from '../options/ledger-options.js';
+import { parseRpcUrl } from '../options/rpc-url.js';
 import type { FetchArgs } from './fetch.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
 
@@ -63,7 +63,7 @@ function fetchOptions(args: FetchArgs, target: FetchTarget): FetchOptions {
   return {
     folders: folderOptions(args),
     target,
-    rpcUrls: args.rpc.map(rpcUrl),
+    rpcUrls: args.rpc.map(parseRpcUrl),
     discover: args.discover,
     discoverLimit: wholeNumber(args.discoverLimit, '--discover-limit', 1),
     filters: {
@@ -113,21 +113,6 @@ async function fetchTarget(args: FetchArgs, cwd: string): Promise<FetchTarget> {
   throw new UserError('fetch needs a target.', {
     hint: 'Pass --slot X for a base below X (before the restart), or --restart-slot R (or --announcement FILE) for the restart snapshot at R (after it).',
   });
-}
-
-function rpcUrl(text: string): string {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UserError(`--rpc ${JSON.stringify(redactUrl(text) === '<unparseable URL>' ? text.replace(/\/\/[^@/]*@/, '//***@') : redactUrl(text))} is not a URL.`, {
-      hint: 'Give the RPC address with its scheme, for example --rpc http://203.0.113.5:8899.',
-    });
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UserError(`--rpc ${redactUrl(text)} is not an http or https URL.`, { hint: 'For example --rpc http://203.0.113.5:8899.' });
-  }
-  return url.toString();
 }
 
 function pubkey(text: string): string {

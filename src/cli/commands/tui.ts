@@ -6,6 +6,7 @@ export interface TuiArgs extends LedgerFolderArgs, LedgerToolArgs {
   readonly slot?: string;
   readonly boundsFrom: 'native' | 'ledger-tool';
   readonly backupDir?: string;
+  readonly rpc?: readonly string[];
 }
 
 export const tuiCommand = defineCommand<TuiArgs>({
@@ -17,6 +18,7 @@ export const tuiCommand = defineCommand<TuiArgs>({
         .option('slot', { alias: 'x', type: 'string', describe: 'The restart slot X (the app opens on its plan)' })
         .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
+        .option('rpc', { type: 'string', array: true, describe: 'RPC URL the plan screen may fetch a snapshot from when there is no base (repeatable; see snapplan fetch)' })
         .epilogue('Without a terminal (pipes, CI, cron) it never waits for input: it prints the plan for --slot as snapplan plan does.'),
     ),
   // Ink and React load here only, never for plan/apply.
