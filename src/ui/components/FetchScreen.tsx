@@ -1,10 +1,10 @@
-import { Box } from 'ink';
 import type { ReactNode } from 'react';
 import type { Candidate } from '../../agave/fetch/select-candidates.js';
 import { formatBytes } from '../../output/format.js';
 import type { FetchRunState } from '../hooks/use-fetch-run.js';
 import { shortenMiddle } from '../text.js';
 import { ProgressBar } from './ProgressBar.js';
+import { ScrollView } from './ScrollView.js';
 import { Line, Tone } from './Tone.js';
 
 export interface FetchScreenProps {
@@ -15,19 +15,17 @@ export interface FetchScreenProps {
 
 /** The candidate table (fitting sources ranked, the others with their first reason), then the download's progress. */
 export function FetchScreen({ run, width, height }: FetchScreenProps) {
-  const lines = fetchLines(run, width).slice(0, height);
-  return (
-    <Box flexDirection="column" height={height} width={width}>
-      {lines.map((line, i) => (
-        <Box key={i} width={width}>
-          {line}
-        </Box>
-      ))}
-    </Box>
-  );
+  return <ScrollView lines={fetchLines(run, width)} offset={0} height={height} width={width} />;
 }
 
 export function fetchLines(run: FetchRunState, width: number): ReactNode[] {
+  const table = tableLines(run, width);
+  const live = liveLines(run, width);
+  // Once the download starts, its progress comes first: a long table must not push it off screen.
+  return run.stage === 'listed' ? table : [...live, ...(live.length > 0 ? [<Line> </Line>] : []), ...table];
+}
+
+function tableLines(run: FetchRunState, width: number): ReactNode[] {
   const out: ReactNode[] = [];
   const cut = (text: string) => shortenMiddle(text, Math.max(10, width - 6));
   if (run.stage === 'listing') return [<Line><Tone tone="accent">›</Tone> asking the sources for their snapshots and measuring them…</Line>];
@@ -46,8 +44,15 @@ export function fetchLines(run: FetchRunState, width: number): ReactNode[] {
     out.push(<Line> </Line>);
     if (outcome.skipped) out.push(<Line><Tone tone="ok">✔</Tone> Nothing to download: {outcome.skipped}.</Line>);
     else if (outcome.ranked.length === 0 && run.stage === 'listed') out.push(<Line><Tone tone="error">✘</Tone> No source fits: each reason is above.</Line>);
-    else if (run.stage === 'listed') out.push(<Line>Enter downloads from the chosen source (full, then incremental), checked before it is put in place.</Line>);
+    else if (run.stage === 'listed') out.push(<Line>Enter downloads the full, then the incremental; each is checked before its rename.</Line>);
   }
+  return out;
+}
+
+function liveLines(run: FetchRunState, width: number): ReactNode[] {
+  const out: ReactNode[] = [];
+  const cut = (text: string) => shortenMiddle(text, Math.max(10, width - 6));
+  const outcome = run.outcome;
   for (const entry of run.log) out.push(<Line>{cut(entry)}</Line>);
   if (run.current) {
     const p = run.current.progress;
