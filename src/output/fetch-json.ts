@@ -32,6 +32,7 @@ export function fetchDocument(outcome: FetchOutcome, run: { dryRun: boolean; exi
           slot: (outcome.startup.incremental ?? outcome.startup.full).slot,
         }
       : null,
+    planError: outcome.planError ? { message: outcome.planError.message, hint: outcome.planError.hint ?? null, exitCode: outcome.planError.exitCode } : null,
     plan: outcome.plan ? planDocument(outcome.plan.plan, outcome.plan.inventory, outcome.plan.blockstore, outcome.plan.ledgerTool) : null,
   };
 }

@@ -63,6 +63,10 @@ export function renderFetchText(outcome: FetchOutcome, options: FetchTextOptions
         : `${c.red('✘')} The validator would load ${loaded.path} at slot ${loaded.slot}, not the restart slot ${outcome.target.slot}: move the newer archives aside (snapplan plan lists them).`,
     );
   }
+  if (outcome.planError) {
+    lines.push('', `${c.red('✘')} The archives are in place, but the plan after the fetch could not be made: ${outcome.planError.message}`);
+    if (outcome.planError.hint) lines.push(`  ${outcome.planError.hint}`);
+  }
   let text = lines.join('\n') + '\n';
   if (outcome.plan) {
     const { plan, inventory, blockstore, ledgerTool } = outcome.plan;

@@ -240,4 +240,20 @@ describe('snapplan fetch: downloads', () => {
     expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([null]);
     expect(sha256(await readFile(path.join(fullDir, full(1000))))).toBe(sha256(F));
   });
+
+  it('on a machine without a blockstore yet: the archive is put in place, and the plan\'s error is shown beside it', async () => {
+    const { root, fullDir, folders } = await layout();
+    const F = await makeArchive(root, full(1000));
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const noBlocks = QUICK.filter((a) => a !== '--blocks' && a !== '900..1300');
+    const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...noBlocks], { cwd: root });
+    expect(run.exitCode).toBe(2);
+    const doc = JSON.parse(run.stdout);
+    expectFetchSchema(doc);
+    expect(doc.downloads).toMatchObject([{ outcome: 'done' }]);
+    expect(doc.planError).toMatchObject({ message: expect.stringContaining('rocksdb'), exitCode: 2 });
+    expect(sha256(await readFile(path.join(fullDir, full(1000))))).toBe(sha256(F));
+    const text = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, ...noBlocks], { cwd: root });
+    expect(text.stdout).toContain('✘ The archives are in place, but the plan after the fetch could not be made:');
+  });
 });

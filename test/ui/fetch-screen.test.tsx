@@ -29,7 +29,7 @@ function listed(): FetchOutcome {
     target: { kind: 'base', slot: X, source: 'the app' },
     folders: { ledger: L, snapshots: L, fullArchives: L, incrementalArchives: L },
     blacklistFile: `${L}/snapplan-fetch-blacklist.json`,
-    candidates, ranked: rankCandidates(candidates), localBefore: null, skipped: null, attempts: [], fetchedFrom: null, discoveryProblem: null, plan: null, startup: null,
+    candidates, ranked: rankCandidates(candidates), localBefore: null, skipped: null, attempts: [], fetchedFrom: null, discoveryProblem: null, plan: null, startup: null, planError: null,
   };
 }
 

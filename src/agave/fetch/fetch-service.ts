@@ -1,6 +1,6 @@
 import { statfsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../core/errors.js';
+import { isSnapplanError, OperationCancelledError, UserError, type SnapplanError } from '../../core/errors.js';
 import { U64_MAX } from '../../core/slot.js';
 import type { LedgerFolders, SnapshotArchive } from '../inventory.js';
 import { preparePlan, type PlanOutcome, type PlanServiceOptions } from '../plan-service.js';
@@ -94,6 +94,8 @@ export interface FetchOutcome {
   readonly plan: PlanOutcome | null;
   /** After the fetch, restart target: what the validator will load at start-up (highest full, its highest incremental). */
   readonly startup: { readonly full: SnapshotArchive; readonly incremental: SnapshotArchive | null } | null;
+  /** The plan after the fetch could not be made (e.g. no blockstore yet): the archives stay in place. */
+  readonly planError: SnapplanError | null;
 }
 
 /**
@@ -102,6 +104,18 @@ export interface FetchOutcome {
  * next on a slow, failed or corrupt download → check → put in place → plan again.
  */
 export async function fetchSnapshot(options: FetchOptions, environment: FetchEnvironment): Promise<FetchOutcome> {
+  try {
+    return await runFetch(options, environment);
+  } catch (error) {
+    // Ctrl-C while probing or planning surfaces as the signal's own reason: say it as a cancel.
+    if (environment.signal?.aborted && !isSnapplanError(error)) {
+      throw new OperationCancelledError('fetch was interrupted; a download in progress stays as its .partial file.', { hint: 'Run the same snapplan fetch again to resume it.' });
+    }
+    throw error;
+  }
+}
+
+async function runFetch(options: FetchOptions, environment: FetchEnvironment): Promise<FetchOutcome> {
   const folders = resolveFolders(options.folders, environment.cwd);
   let local = visibleArchives(scanLedger(folders).archives, null);
   const blacklist = readBlacklist(folders.ledger);
@@ -124,8 +138,7 @@ export async function fetchSnapshot(options: FetchOptions, environment: FetchEnv
   let fetchedFrom: Candidate | null = null;
   const outcomeBase = { target: options.target, folders, blacklistFile: blacklistPath(folders.ledger), localBefore, skipped, discoveryProblem };
   if (options.dryRun || skipped !== null || ranked.length === 0) {
-    if (options.dryRun) return { ...outcomeBase, candidates, ranked, attempts, fetchedFrom, plan: null, startup: null };
-    if (ranked.length === 0 && skipped === null) return { ...outcomeBase, candidates, ranked, attempts, fetchedFrom, plan: null, startup: null };
+    if (options.dryRun || (ranked.length === 0 && skipped === null)) return { ...outcomeBase, candidates, ranked, attempts, fetchedFrom, plan: null, startup: null, planError: null };
   } else {
     checkFreeSpace(ranked[0] as Candidate, folders);
     const failed = new Set<SourceInfo>();
@@ -287,19 +300,26 @@ async function afterFetch(
   environment: FetchEnvironment,
   folders: LedgerFolders,
   inPlace: boolean,
-): Promise<{ plan: PlanOutcome | null; startup: FetchOutcome['startup'] }> {
-  if (!inPlace) return { plan: null, startup: null };
+): Promise<{ plan: PlanOutcome | null; startup: FetchOutcome['startup']; planError: SnapplanError | null }> {
+  if (!inPlace) return { plan: null, startup: null, planError: null };
   if (options.target.kind === 'restart') {
     const archives = visibleArchives(scanLedger(folders).archives, null);
     // What Agave loads at start-up: the highest full, then its highest incremental (no upper bound).
-    return { plan: null, startup: chooseBase(archives, U64_MAX + 1n) };
+    return { plan: null, startup: chooseBase(archives, U64_MAX + 1n), planError: null };
   }
   environment.signal?.throwIfAborted();
-  const plan = await preparePlan(
-    { ...options.plan, folders: options.folders, target: options.target.slot },
-    { cwd: environment.cwd, env: environment.env, now: environment.now(), signal: environment.signal },
-  );
-  return { plan, startup: null };
+  try {
+    const plan = await preparePlan(
+      { ...options.plan, folders: options.folders, target: options.target.slot },
+      { cwd: environment.cwd, env: environment.env, now: environment.now(), signal: environment.signal },
+    );
+    return { plan, startup: null, planError: null };
+  } catch (error) {
+    // The download is done and checked; a plan that cannot be made (a fresh machine has no
+    // blockstore yet) is reported beside it, not instead of it.
+    if (!isSnapplanError(error) || error instanceof OperationCancelledError) throw error;
+    return { plan: null, startup: null, planError: error };
+  }
 }
 
 function exists(file: string): boolean {

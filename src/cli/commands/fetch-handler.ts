@@ -51,6 +51,7 @@ export function fetchExitCode(outcome: FetchOutcome, dryRun: boolean): number {
     // Sources fitted but every download failed: a failure. No source fitted: not reachable.
     return outcome.attempts.length > 0 ? ExitCode.Failed : ExitCode.NotReachable;
   }
+  if (outcome.planError) return outcome.planError.exitCode;
   if (outcome.plan) return outcome.plan.plan.reachable ? ExitCode.Ok : ExitCode.NotReachable;
   if (outcome.target.kind === 'restart') {
     const loaded = outcome.startup?.incremental ?? outcome.startup?.full;
