@@ -3,8 +3,8 @@
 //
 //   node bench/fetch.mjs [--json] [--quick] [--rounds N]
 //
-// Makes a real .tar.zst of 2 GiB (--quick: 256 MiB; half random, half text, so zstd has work
-// to do when checking it) in the OS temp dir, serves it from a separate Node process on
+// Makes a real .tar.zst of about 2 GiB (--quick: 256 MiB; three quarters of its files random,
+// one quarter text) in the OS temp dir, serves it from a separate Node process on
 // 127.0.0.1 the way Agave's RPC does (200 with Content-Length, no Range), and in the same run:
 //   a) downloads it with snapplan's downloader (downloadToPartial: .partial file, batched
 //      writes, fsync) in a child process, with its peak RSS;
@@ -64,18 +64,23 @@ if (argv[0] === '--serve') {
   await main();
 }
 
-/** A real tar.zst of `total` bytes of content: tar of files, half random and half text, zstd -1 -T0. */
+/** A real tar.zst of about `total` bytes: tar of 64 MiB files, zstd -1 -T0. */
 async function makeArchive(root, total) {
   const src = path.join(root, 'src');
   spawnSync('mkdir', ['-p', path.join(src, 'accounts')]);
   const random = Buffer.alloc(8 * MiB);
   randomFillSync(random);
   const text = Buffer.from('account 0000001 owner 11111111111111111111111111111111 lamports 5000\n'.repeat(150000)).subarray(0, 8 * MiB);
+  // Three random files to one text file, until the archive will be about `total` bytes (the
+  // text compresses to almost nothing), so zstd has real work to do when checking it.
   const fileSize = 64 * MiB;
-  for (let i = 0; i * fileSize < total; i++) {
+  let expected = 0;
+  for (let i = 0; expected < total; i++) {
+    const isText = i % 4 === 3;
     const handle = await open(path.join(src, 'accounts', `${i}.0`), 'w');
-    for (let off = 0; off < fileSize; off += 8 * MiB) await handle.write(i % 2 === 0 ? random : text);
+    for (let off = 0; off < fileSize; off += 8 * MiB) await handle.write(isText ? text : random);
     await handle.close();
+    expected += isText ? fileSize / 50 : fileSize;
   }
   const out = path.join(root, NAME);
   const result = spawnSync('sh', ['-c', 'tar -cf - -C "$1" . | zstd -q -1 -T0 -o "$2"', 'sh', src, out], { stdio: 'inherit' });
