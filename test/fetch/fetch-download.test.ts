@@ -60,8 +60,11 @@ describe('snapplan fetch: downloads', () => {
     const { root, fullDir, incDir, folders } = await layout();
     const F = await makeArchive(root, full(1000));
     const I = await makeArchive(root, inc(1000, 1100));
-    await writeFile(path.join(fullDir, full(1000)), 'local full');
-    await writeFile(path.join(incDir, inc(1000, 1100)), 'local incremental');
+    // Real archives (the plan checks their headers), with other bytes than the server's.
+    const localFull = await makeArchive(root, `local-${full(1000)}`);
+    const localInc = await makeArchive(root, `local-${inc(1000, 1100)}`);
+    await writeFile(path.join(fullDir, full(1000)), localFull);
+    await writeFile(path.join(incDir, inc(1000, 1100)), localInc);
     const before = await stat(path.join(incDir, inc(1000, 1100)));
     const server = await startSnapshotServer({ full: { name: full(1000), bytes: F }, incremental: { name: inc(1000, 1100), bytes: I } });
     const run = await runMain(['fetch', ...folders, '--slot', '1200', '--rpc', server.url, '--json', ...QUICK], { cwd: root });
@@ -71,7 +74,7 @@ describe('snapplan fetch: downloads', () => {
     expect(doc.skipped).toBe('the local archives already reach 1100; the best source reaches 1100');
     expect(doc.downloads).toEqual([]);
     expect(server.requests.filter((r) => r.method === 'GET')).toEqual([]);
-    expect(await readFile(path.join(incDir, inc(1000, 1100)), 'utf8')).toBe('local incremental');
+    expect(sha256(await readFile(path.join(incDir, inc(1000, 1100))))).toBe(sha256(localInc));
     expect((await stat(path.join(incDir, inc(1000, 1100)))).mtimeMs).toBe(before.mtimeMs);
   });
 
