@@ -10,6 +10,7 @@ import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
 import { BufferedFile, listMembers, manifestLine, Tally, walkMembers, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
+import { formatBytes } from '../core/format.js';
 
 /**
  * Streaming archive: `tar` reads an explicit file list and writes to `zstd -T0` through a
@@ -136,7 +137,7 @@ function checkListed(totals: ListedTotals, free: number, request: ArchiveRequest
   if (totals.entries === 0) throw new UserError('Nothing to archive: every path is missing or excluded.');
   const wanted = Math.ceil(totals.bytes * request.spaceFactor);
   if (free < wanted) {
-    throw new UserError(`${request.outDir} has ${gib(free)} free; the archive of ${gib(totals.bytes)} needs about ${gib(wanted)}.`, {
+    throw new UserError(`${request.outDir} has ${formatBytes(free)} free; the archive of ${formatBytes(totals.bytes)} needs about ${formatBytes(wanted)}.`, {
       hint: 'Free some space, write elsewhere (--work-dir for s3:// destinations), or lower the estimate with --space-factor.',
     });
   }
@@ -453,6 +454,3 @@ function finished(child: ChildProcess, command: string, args: readonly string[])
   });
 }
 
-export function gib(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}

@@ -4,7 +4,7 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { Slot } from '../core/slot.js';
-import { toJson } from '../output/json.js';
+import { toJson } from '../core/json.js';
 import { fsyncDirectory } from './fs-util.js';
 import { killPoint, killPointsArmed } from './kill-point.js';
 

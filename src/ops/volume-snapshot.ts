@@ -10,6 +10,7 @@ import { checkLvmArgs, lvmPreflight, lvmSnapshot } from './lvm.js';
 import { findHolders } from './open-files.js';
 import { serviceController, type ServiceSpec, type ServiceState } from './service-control.js';
 import { checkZfsNames, zfsDatasetOf, zfsPreflight, zfsSnapshot } from './zfs.js';
+import { utcStamp } from '../core/time.js';
 
 /**
  * stop → sync → snapshot → restart, like `backup` (src/plugins/backup-service.ts), for a whole
@@ -85,7 +86,7 @@ export interface VolumeSnapshotOutcome {
 
 /** `snapplan-20261121T120000Z`: valid as a ZFS snapshot and an LVM volume name, sorts by time. */
 export function defaultSnapshotName(now: Date): string {
-  return `snapplan-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}`;
+  return `snapplan-${utcStamp(now)}`;
 }
 
 /** The seed's tags (Name=Stacks Snapshot, type=chainstate) for Stacks; the chain's name otherwise. */

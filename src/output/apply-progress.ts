@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { LEDGER_TOOL_PHASE_TEXT, type ApplyEvent, type LedgerToolPhase } from '../agave/apply/apply-model.js';
-import type { Writer } from '../cli/context.js';
-import { formatBytes } from './format.js';
+import type { Writer } from '../core/io.js';
+import { formatBytes, formatDuration } from '../core/format.js';
 
 
 /**
@@ -58,7 +58,7 @@ export class ApplyProgress {
       case 'ledger-tool-phase':
         this.phase = event.phase;
         if (event.phase === 'done') break;
-        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${seconds(event.elapsedMs)})`);
+        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${formatDuration(event.elapsedMs)})`);
         else this.tick();
         break;
       case 'ledger-tool-line':
@@ -68,8 +68,8 @@ export class ApplyProgress {
         this.stop();
         this.line(
           event.exitCode === 0
-            ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
-            : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
+            ? `${c.green('✔')} ledger-tool finished in ${formatDuration(event.elapsedMs)}`
+            : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${formatDuration(event.elapsedMs)}`,
         );
         break;
     }
@@ -83,7 +83,7 @@ export class ApplyProgress {
 
   private tick(): void {
     const tail = this.lastLine.replace(/^\[[^\]]*\]\s*/, '').slice(0, 50);
-    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${seconds(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
+    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${formatDuration(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
   }
 
   private redraw(text: string): void {
@@ -94,8 +94,4 @@ export class ApplyProgress {
     if (this.options.live) this.out.write('\r\x1b[2K');
     this.out.write(`${text}\n`);
   }
-}
-
-function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

@@ -4,7 +4,7 @@ import type { BlockstoreReport, LedgerToolInfo } from '../agave/blockstore/block
 import type { Finding, Severity } from '../agave/findings.js';
 import type { Inventory } from '../agave/inventory.js';
 import type { Plan } from '../agave/plan-model.js';
-import { formatBytes, plural } from './format.js';
+import { formatBytes, plural } from '../core/format.js';
 import { drawSlotAxis, planAxisMarks } from './slot-axis.js';
 
 export interface PlanTextOptions {

@@ -6,12 +6,13 @@ import { hashFile } from '../ops/copy.js';
 import { ensureDirectory, lstatOrNull } from '../ops/fs-util.js';
 import { acquireLock, type HeldLock } from '../ops/lock.js';
 import { findHolders } from '../ops/open-files.js';
-import { findSwapRecord, rollbackSwap, swapIn, utcStamp, type Placement, type SwapRecord } from '../ops/restore-swap.js';
+import { findSwapRecord, rollbackSwap, swapIn, type Placement, type SwapRecord } from '../ops/restore-swap.js';
 import { downloadFile, makeS3Client, parseS3Url, readSmallObject, type S3Settings } from '../ops/s3.js';
 import { extractZstdTar } from '../ops/safe-extract.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, Finding, NodeHealth } from './plugin.js';
 import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { utcStamp } from '../core/time.js';
 
 /**
  * fetch → verify sha256 → extract into staging (all before the node is touched: a bad archive

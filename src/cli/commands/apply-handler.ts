@@ -4,7 +4,7 @@ import { UserError } from '../../core/errors.js';
 import { parseSlotArg } from '../../core/slot.js';
 import { applyDocument, renderApplyText } from '../../output/apply-report.js';
 import { ApplyProgress } from '../../output/apply-progress.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { folderOptions } from '../options/ledger-options.js';
 import { canPrompt, colorLevel, type CliContext } from '../context.js';
 import { confirm } from '../prompt.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import os from 'node:os';
 import { backupDocument, renderBackupText } from '../../output/backup-report.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { runBackup } from '../../plugins/backup-service.js';
 import { getPlugin } from '../../plugins/registry.js';
 import type { CliContext } from '../context.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { serviceController, type ServiceController } from '../../ops/service-control.js';
 import { parseNode, parseNodes } from '../../plugins/devicedb/node-address.js';
 import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../plugins/devicedb/restore-service.js';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { undoK8sJob } from '../../plugins/k8s/k8s-undo.js';
 import { Kubectl, type KubectlCall } from '../../plugins/k8s/kubectl.js';
 import { parseEbsVolume, runK8sRestore, type RestoreSource } from '../../plugins/k8s/restore-service.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { renderRestoreText, restoreDocument } from '../../output/backup-report.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { getPlugin } from '../../plugins/registry.js';
 import { runRestore } from '../../plugins/restore-service.js';
 import type { CliContext } from '../context.js';

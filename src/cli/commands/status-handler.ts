@@ -4,8 +4,8 @@ import { backupDirOf } from '../../agave/apply/undo-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { readLock } from '../../ops/lock.js';
 import { listQuarantines } from '../../ops/quarantine-status.js';
-import { formatBytes } from '../../output/format.js';
-import { toJson } from '../../output/json.js';
+import { formatBytes } from '../../core/format.js';
+import { toJson } from '../../core/json.js';
 import type { CliContext } from '../context.js';
 import type { StatusArgs } from './status.js';
 

@@ -2,7 +2,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { undoQuarantine } from '../../agave/apply/undo-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import type { CliContext } from '../context.js';
 import type { UndoArgs } from './undo.js';
 

@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { fsyncDirectory, lstatOrNull } from '../../ops/fs-util.js';
 import type { ServiceController } from '../../ops/service-control.js';
 import { failed, ok, skipped, type Outcome } from '../plugin.js';
@@ -12,6 +13,7 @@ import { checkFlatTar, extractFlatTar } from './flat-tar.js';
 import { readManifest, type DevicedbManifest } from './manifest.js';
 import type { DevicedbNode } from './node-address.js';
 import type { DevicedbEvent } from './snapshot-service.js';
+import { utcStamp } from '../../core/time.js';
 
 export interface DevicedbRestoreTarget {
   /** The node's -store folder (absolute). */
@@ -70,7 +72,7 @@ export async function runDevicedbRestore(request: DevicedbRestoreRequest, onEven
   onEvent({ type: 'step', text: `checking the ${manifest.pieces.length} pieces of snapshot ${manifest.uuid}` });
   await checkPieces(manifest, dir);
 
-  const stamp = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = utcStamp(request.now);
   const plan = manifest.pieces.map((piece) => {
     const target = request.targets.get(piece.label) as DevicedbRestoreTarget;
     const node: DevicedbNode = target.node ?? { label: piece.label, host: piece.host, port: piece.port };
@@ -245,9 +247,8 @@ async function checkOverviews(
   request: DevicedbRestoreRequest,
   onEvent: (event: DevicedbEvent) => void,
 ): Promise<Map<string, Outcome<{ nodeIds: readonly string[] }>>> {
-  const deadline = Date.now() + request.overviewTimeoutMs;
   let outcome = new Map<string, Outcome<{ nodeIds: readonly string[] }>>();
-  for (;;) {
+  await pollUntil(async () => {
     outcome = new Map();
     const answers = await Promise.all(nodes.map(async (n) => [n, await clusterOverview(n, request.client)] as const));
     const reference = answers.find(([, a]) => a.ok && a.value.nodeIds.length === expected);
@@ -258,10 +259,8 @@ async function checkOverviews(
       else if (a.value.nodeIds.join(',') !== refIds) outcome.set(n.label, failed('inconsistent', `lists other nodes (${a.value.nodeIds.join(', ')})`));
       else outcome.set(n.label, ok({ nodeIds: a.value.nodeIds }));
     }
-    if ([...outcome.values()].every((o) => o.status === 'ok')) break;
-    if (Date.now() + request.pollIntervalMs > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, request.pollIntervalMs));
-  }
+    return { done: [...outcome.values()].every((o) => o.status === 'ok'), value: undefined };
+  }, { timeoutMs: request.overviewTimeoutMs, intervalMs: request.pollIntervalMs, signal: request.client.signal });
   for (const n of nodes) {
     const o = outcome.get(n.label);
     onEvent({ type: 'step', text: `overview of ${n.label}: ${o?.status === 'ok' ? `${o.value.nodeIds.length} nodes` : o?.status === 'failed' ? o.message : 'not checked'}` });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { getJson } from '../../ops/http-json.js';
-import { utcStamp } from '../../ops/restore-swap.js';
+import { utcStamp } from '../../core/time.js';
 import { folderLayout, folderPlacement, manifestDate } from '../folder-layout.js';
 import { failed, ok, skipped, type ChainPlugin } from '../plugin.js';
 import { waitHealthy } from '../wait-healthy.js';
@@ -27,6 +27,6 @@ export const genericPlugin: ChainPlugin = {
   describeArchive: ({ manifest }) => ({ set: 'data', createdAt: manifestDate(manifest), version: null }),
   checkBeforeRestore: async () => [],
   checkAfterSwap: async () => [],
-  confirmRestored: (rpc, env, options) => waitHealthy(() => genericPlugin.health(rpc, env), { timeoutMs: options.timeoutMs, growBlocks: 0 }),
+  confirmRestored: (rpc, env, options) => waitHealthy(() => genericPlugin.health(rpc, env), { timeoutMs: options.timeoutMs, growBlocks: 0, signal: env.signal }),
 };
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { JournalError } from '../../core/errors.js';
 import { killPoint } from '../../ops/kill-point.js';
 import { ensureDirectory, fsyncDirectory } from '../../ops/fs-util.js';
+import { utcStamp } from '../../core/time.js';
 
 /**
  * The k8s job journal: JSON lines, each fsync'd before the step it announces runs, so a crash
@@ -30,7 +31,7 @@ export class ReplicaJournal {
 
   static async create(dir: string, begin: Omit<Extract<ReplicaRecord, { type: 'begin' }>, 'type' | 'schemaVersion'>): Promise<ReplicaJournal> {
     await ensureDirectory(dir);
-    const stamp = begin.at.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = utcStamp(new Date(begin.at));
     const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
     const file = path.join(dir, `${safe(begin.context)}_${safe(begin.namespace)}_${safe(begin.statefulset)}_${begin.job}_${stamp}.jsonl`);
     const journal = new ReplicaJournal(file);

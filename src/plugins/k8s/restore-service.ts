@@ -1,11 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { ExternalError, UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { errorReport, type ErrorReport } from '../steps.js';
 import type { Kubectl } from './kubectl.js';
 import { ANNOTATION_CLAIM, ANNOTATION_PVC, ebsVolumeManifests, LABEL_SET, LABEL_STS, pvcFromSnapshot, yamlDocuments, type Manifest } from './manifests.js';
 import { parseQuantity, requireQuantity } from './quantity.js';
 import { ReplicaJournal, readJournal } from './replica-journal.js';
 import { pvcName, pvcOrdinal, readStatefulSet, scaleBack, scaleDown, type ClaimTemplate, type ScaleOptions, type StatefulSetInfo } from './statefulset.js';
+import { utcStamp } from '../../core/time.js';
 
 /** Where the data comes from: the VolumeSnapshots of one `k8s snapshot` job, or existing EBS volumes. */
 export type RestoreSource =
@@ -115,7 +117,7 @@ export async function runK8sRestore(kubectl: Kubectl, request: K8sRestoreRequest
   const context = await kubectl.currentContext();
   const namespace = kubectl.options.namespace;
   const info = await readStatefulSet(kubectl, request.statefulset);
-  const stamp = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  const stamp = utcStamp(request.now).toLowerCase();
   const warnings: string[] = [];
   const warn = (text: string) => {
     warnings.push(text);
@@ -398,16 +400,14 @@ async function bindsImmediately(kubectl: Kubectl, targets: Target[], warn: (text
 
 /** Polls the claim (not `kubectl wait`): a claim that stays Pending is reported with its name. */
 async function waitBound(kubectl: Kubectl, pvc: string, scale: Omit<ScaleOptions, 'onEvent'>, onEvent: (text: string) => void): Promise<void> {
-  const deadline = Date.now() + scale.waitTimeoutSeconds * 1000;
   onEvent(`waiting for persistentvolumeclaim/${pvc} to be Bound`);
-  for (;;) {
+  const polled = await pollUntil(async () => {
     const phase = (await kubectl.getObject<PvcJson>('persistentvolumeclaim', pvc))?.status?.phase;
-    if (phase === 'Bound') return;
-    if (Date.now() + scale.pollIntervalMs > deadline) {
-      throw new ExternalError(`persistentvolumeclaim/${pvc} is ${phase ?? 'missing'}, not Bound, after ${scale.waitTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'persistentvolumeclaim', pvc] }, {
-        hint: `See why with: kubectl describe pvc ${pvc} (a snapshot smaller than the claim, a missing StorageClass, a zone without nodes).`,
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, scale.pollIntervalMs));
+    return { done: phase === 'Bound', value: phase };
+  }, { timeoutMs: scale.waitTimeoutSeconds * 1000, intervalMs: scale.pollIntervalMs });
+  if (!polled.ok) {
+    throw new ExternalError(`persistentvolumeclaim/${pvc} is ${polled.last ?? 'missing'}, not Bound, after ${scale.waitTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'persistentvolumeclaim', pvc] }, {
+      hint: `See why with: kubectl describe pvc ${pvc} (a snapshot smaller than the claim, a missing StorageClass, a zone without nodes).`,
+    });
   }
 }

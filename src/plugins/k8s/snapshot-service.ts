@@ -1,9 +1,11 @@
 import { ExternalError, UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { errorReport, type ErrorReport } from '../steps.js';
 import type { Kubectl } from './kubectl.js';
 import { volumeSnapshot, type Manifest } from './manifests.js';
 import { ReplicaJournal } from './replica-journal.js';
 import { pvcName, pvcOrdinal, readStatefulSet, scaleBack, scaleDown, type ScaleOptions } from './statefulset.js';
+import { utcStamp } from '../../core/time.js';
 
 export interface K8sSnapshotRequest {
   readonly statefulset: string;
@@ -54,7 +56,8 @@ export async function runK8sSnapshot(kubectl: Kubectl, request: K8sSnapshotReque
   const info = await readStatefulSet(kubectl, request.statefulset);
   const pvcs = await kubectl.list<{ metadata?: { name?: string } }>('persistentvolumeclaim');
   const names = new Set(pvcs.map((p) => p.metadata?.name ?? ''));
-  const set = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  // Lower case: Kubernetes object names allow no capitals.
+  const set = utcStamp(request.now).toLowerCase();
   const targets = info.templates.flatMap((t) =>
     [...names]
       .map((n) => ({ pvc: n, claim: t.name, ordinal: pvcOrdinal(n, t.name, info.name) }))
@@ -105,8 +108,7 @@ export async function runK8sSnapshot(kubectl: Kubectl, request: K8sSnapshotReque
 
 /** Polls every snapshot (not `kubectl wait`): a snapshot's status.error must stop the wait at once. */
 async function waitReady(kubectl: Kubectl, reports: SnapshotReport[], request: K8sSnapshotRequest, onEvent: (text: string) => void): Promise<void> {
-  const deadline = Date.now() + request.readyTimeoutSeconds * 1000;
-  for (;;) {
+  const polled = await pollUntil(async () => {
     for (const [i, report] of reports.entries()) {
       if (report.readyToUse) continue;
       const vs = await kubectl.getObject<VolumeSnapshotJson>('volumesnapshot', report.name);
@@ -120,13 +122,12 @@ async function waitReady(kubectl: Kubectl, reports: SnapshotReport[], request: K
         });
       }
     }
-    if (reports.every((r) => r.readyToUse)) return;
-    if (Date.now() + request.scale.pollIntervalMs > deadline) {
-      const pending = reports.filter((r) => !r.readyToUse).map((r) => r.name);
-      throw new ExternalError(`VolumeSnapshot ${pending.join(', ')} not readyToUse within ${request.readyTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'volumesnapshot'] }, {
-        hint: 'The snapshots may still complete (kubectl get vs); give them longer with --ready-timeout.',
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, request.scale.pollIntervalMs));
+    return { done: reports.every((r) => r.readyToUse), value: undefined };
+  }, { timeoutMs: request.readyTimeoutSeconds * 1000, intervalMs: request.scale.pollIntervalMs });
+  if (!polled.ok) {
+    const pending = reports.filter((r) => !r.readyToUse).map((r) => r.name);
+    throw new ExternalError(`VolumeSnapshot ${pending.join(', ')} not readyToUse within ${request.readyTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'volumesnapshot'] }, {
+      hint: 'The snapshots may still complete (kubectl get vs); give them longer with --ready-timeout.',
+    });
   }
 }

@@ -107,5 +107,5 @@ export const loomPlugin: ChainPlugin = {
     }
     return findings;
   },
-  confirmRestored: (rpc, env, options) => waitHealthy(() => loomPlugin.health(rpc, env), options),
+  confirmRestored: (rpc, env, options) => waitHealthy(() => loomPlugin.health(rpc, env), { ...options, signal: env.signal }),
 };

@@ -67,5 +67,5 @@ export const stacksPlugin: ChainPlugin = {
     return findings;
   },
   checkAfterSwap: async () => [],
-  confirmRestored: (rpc, env, options) => waitHealthy(() => stacksPlugin.health(rpc, env), options),
+  confirmRestored: (rpc, env, options) => waitHealthy(() => stacksPlugin.health(rpc, env), { ...options, signal: env.signal }),
 };
