@@ -1,5 +1,5 @@
 import { closeSync, existsSync, lstatSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
+import { ExternalError, UserError } from '../core/errors.js';
 import { wrapFsError } from './fs-util.js';
 import type { ArchiveGroup } from './archive.js';
 
@@ -125,25 +125,40 @@ export class Tally {
   }
 }
 
+/** Entries walked between two turns of the event loop (so a Ctrl-C, a pump, a hash get their turn). */
+export const WALK_SLICE = 2048;
+
 /**
  * Lists a group up front (when the archive step must know the total size before it starts):
- * tar's NUL-separated list and the manifest's JSON lines go to files, memory stays flat.
+ * tar's NUL-separated list and the manifest's JSON lines go to files, memory stays flat. The
+ * walk gives the event loop a turn every WALK_SLICE entries and stops there once `signal` is
+ * aborted: a synchronous walk of a big folder would otherwise hear a Ctrl-C only at its end.
  */
-export function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean): ListedTotals {
+export async function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean, signal?: AbortSignal): Promise<ListedTotals> {
   const list = new BufferedFile(listFile, 'w');
   const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
   const tally = new Tally(totals);
   try {
+    throwIfCancelled(signal);
     for (const item of walkMembers(group, exclude, (member) => tally.missing.push(member))) {
       list.write(`${item.rel}\0`);
       jsonl.write(manifestLine(item));
       tally.add(item);
+      if (tally.entries % WALK_SLICE === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        throwIfCancelled(signal);
+      }
     }
   } finally {
     list.close();
     jsonl.close();
   }
   return tally.totals();
+}
+
+/** The one error a cancelled archive ends with, whichever step noticed. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: [] });
 }
 
 export class BufferedFile {

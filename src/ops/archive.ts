@@ -8,7 +8,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { ExternalError, UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
-import { BufferedFile, listMembers, manifestLine, Tally, walkMembers, type ListedTotals } from './archive-list.js';
+import { BufferedFile, listMembers, manifestLine, Tally, throwIfCancelled, walkMembers, WALK_SLICE, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
 import { formatBytes } from '../core/format.js';
 
@@ -84,7 +84,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     temps.push(...lists);
     let totals: ListedTotals = { files: 0, bytes: 0, entries: 0 };
     if (!streamed) {
-      for (const [index, group] of request.groups.entries()) totals = listMembers(group, request.exclude, lists[index] as string, filesJsonl, totals, index > 0);
+      for (const [index, group] of request.groups.entries()) totals = await listMembers(group, request.exclude, lists[index] as string, filesJsonl, totals, index > 0, request.signal);
       checkListed(totals, free, request);
     }
 
@@ -105,6 +105,8 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     const sha256Partial = `${sha256Path}.partial`;
     const manifestPartial = `${manifestPath}.partial`;
     temps.push(partial, sha256Partial, manifestPartial);
+    // A Ctrl-C that came during the listing: tar is not even started.
+    throwIfCancelled(request.signal);
     const out = await openPartial(partial);
     let followed: Followed;
     try {
@@ -144,8 +146,6 @@ function checkListed(totals: ListedTotals, free: number, request: ArchiveRequest
 }
 
 const FEED_CHUNK = 64 * 1024;
-/** Entries walked between two turns of the event loop (the pump and the hash keep going). */
-const WALK_SLICE = 2048;
 
 /**
  * Walks a group and feeds tar's stdin (`-T -`) at the same time. The walk runs ahead at full
@@ -205,7 +205,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
         await new Promise<void>((resolve) => setImmediate(resolve));
         // No point walking on once tar is gone or the archive is cancelled.
         if (pumpError) throw pumpError.error;
-        if (signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: [] });
+        throwIfCancelled(signal);
       }
     }
     flush();
@@ -355,7 +355,9 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
     tar.kill('SIGTERM');
     zstd.kill('SIGTERM');
   };
-  request.signal?.addEventListener('abort', abort, { once: true });
+  // A listener added to a signal that is already aborted never fires: kill at once instead.
+  if (request.signal?.aborted) abort();
+  else request.signal?.addEventListener('abort', abort, { once: true });
 
   const follow = async (): Promise<Followed> => {
     const hash = createHash('sha256');
