@@ -6,7 +6,8 @@ import { JournalError } from '../core/errors.js';
 import type { Slot } from '../core/slot.js';
 import { toJson } from '../core/json.js';
 import { fsyncDirectory } from './fs-util.js';
-import { killPoint, killPointsArmed } from './kill-point.js';
+import { cutTornTail, splitJournal, writeDurably, type TornTail } from './journal-file.js';
+import { killPoint } from './kill-point.js';
 
 /**
  * The quarantine journal: JSON lines, one record per line, each line written with a single
@@ -182,12 +183,7 @@ type WithoutV<T> = T extends unknown ? Omit<T, 'v'> : never;
 export type NewRecord = WithoutV<JournalRecord>;
 export type NewHeader = Omit<HeaderRecord, 'v' | 'type' | 'format'>;
 
-export interface TornTail {
-  /** Byte offset where the torn line starts (the journal's valid length). */
-  readonly offset: number;
-  readonly bytes: number;
-  readonly text: string;
-}
+export type { TornTail };
 
 export interface JournalContents {
   readonly path: string;
@@ -267,41 +263,8 @@ export async function readJournal(journalPath: string): Promise<JournalContents>
   } catch (cause) {
     throw new JournalError(`Cannot read the journal ${journalPath}: ${(cause as Error).message}.`, journalPath, { cause });
   }
-  const lines: { text: string; offset: number }[] = [];
-  let start = 0;
-  while (start < buffer.length) {
-    const nl = buffer.indexOf(0x0a, start);
-    const end = nl === -1 ? buffer.length : nl + 1;
-    lines.push({ text: buffer.subarray(start, end).toString('utf8'), offset: start });
-    start = end;
-  }
-  let torn: TornTail | null = null;
-  const parsed: (HeaderRecord | JournalRecord)[] = [];
-  for (const [index, line] of lines.entries()) {
-    const isLast = index === lines.length - 1;
-    const complete = line.text.endsWith('\n');
-    if (isLast) {
-      // Only a line that is not JSON can be a torn write; valid JSON of another version or
-      // shape is an error like anywhere else.
-      let isJson = false;
-      if (complete) {
-        try {
-          JSON.parse(line.text);
-          isJson = true;
-        } catch {
-          isJson = false;
-        }
-      }
-      const record = isJson ? parseRecord(line.text, index + 1, journalPath) : undefined;
-      if (record === undefined) {
-        torn = { offset: line.offset, bytes: buffer.length - line.offset, text: line.text.slice(0, 200) };
-      } else {
-        parsed.push(record);
-      }
-    } else {
-      parsed.push(parseRecord(line.text, index + 1, journalPath));
-    }
-  }
+  const { lines, torn } = splitJournal(buffer);
+  const parsed = lines.map((line) => parseRecord(line.text, line.number, journalPath));
   const [header, ...rest] = parsed;
   if (header === undefined && torn !== null) {
     throw new JournalError(`${journalPath} was cut short before its header was complete: the run stopped before moving anything.`, journalPath, {
@@ -364,8 +327,7 @@ export class JournalWriter {
     const writer = new JournalWriter(journalPath, handle, highest + 1);
     try {
       if (contents.torn !== null) {
-        await handle.truncate(contents.torn.offset);
-        await handle.sync();
+        await cutTornTail(handle, contents.torn);
         await writer.append({
           type: 'repair',
           at: new Date().toISOString(),
@@ -415,18 +377,7 @@ export class JournalWriter {
   private async writeLinesUnchecked(lines: readonly object[]): Promise<void> {
     // Only the header holds a bigint (the slot); JSON.stringify is much faster for the rest.
     const text = lines.map((line) => ((line as { type?: string }).type === 'header' ? toJson(line, 0) : JSON.stringify(line)) + '\n');
-    const buffer = Buffer.from(text.join(''), 'utf8');
-    let written = 0;
-    if (killPointsArmed() && buffer.length > 1) {
-      // Test only: write half a line, so that a kill here leaves the torn tail a crash can leave.
-      written = (await this.handle.write(buffer, 0, buffer.length >> 1)).bytesWritten;
-      killPoint('journal-half-written');
-    }
-    while (written < buffer.length) {
-      const { bytesWritten } = await this.handle.write(buffer, written, buffer.length - written);
-      written += bytesWritten;
-    }
-    await this.handle.sync();
+    await writeDurably(this.handle, text.join(''));
     killPoint('journal');
   }
 
