@@ -1,3 +1,4 @@
+import type * as ChildProcess from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,7 @@ import { tempDir } from '../support/temp-dir.js';
 // Records which programs the archive engine starts, and still starts them for real.
 const spawned = vi.hoisted(() => [] as string[]);
 vi.mock('node:child_process', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:child_process')>();
+  const real = await importOriginal<typeof ChildProcess>();
   return {
     ...real,
     spawn: ((...args: Parameters<typeof real.spawn>) => {
