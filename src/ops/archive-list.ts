@@ -2,6 +2,7 @@ import { closeSync, existsSync, lstatSync, openSync, readdirSync, writeSync } fr
 import { ExternalError, UserError } from '../core/errors.js';
 import { wrapFsError } from './fs-util.js';
 import type { ArchiveGroup } from './archive.js';
+import type { ExcludeMatcher } from './exclude-patterns.js';
 
 export interface ListedTotals {
   readonly files: number;
@@ -31,15 +32,14 @@ export interface ListedEntry {
  * Synchronous calls on purpose: one promise per entry cost ten times the syscalls themselves
  * (the same finding as the Agave scanner).
  */
-export function* walkMembers(group: ArchiveGroup, exclude: readonly string[], onMissing: (member: string) => void): Generator<ListedEntry> {
-  const matchers = exclude.map(compileExclude);
+export function* walkMembers(group: ArchiveGroup, exclude: ExcludeMatcher | null, onMissing: (member: string) => void): Generator<ListedEntry> {
   // Patterns are written relative to the data folder, whatever tar's -C is.
   const prefix = group.matchPrefix === undefined ? '' : `${group.matchPrefix}/`;
-  const excluded = matchers.length === 0
+  const excluded = exclude === null
     ? () => false
     : (rel: string) => {
       const local = prefix !== '' && rel.startsWith(prefix) ? rel.slice(prefix.length) : rel;
-      return local !== group.matchPrefix && matchers.some((m) => m(local));
+      return local !== group.matchPrefix && exclude.excluded(local);
     };
   const root = group.root.endsWith('/') ? group.root : `${group.root}/`;
   const entry = (rel: string): ListedEntry | null => {
@@ -134,7 +134,7 @@ export const WALK_SLICE = 2048;
  * walk gives the event loop a turn every WALK_SLICE entries and stops there once `signal` is
  * aborted: a synchronous walk of a big folder would otherwise hear a Ctrl-C only at its end.
  */
-export async function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean, signal?: AbortSignal): Promise<ListedTotals> {
+export async function listMembers(group: ArchiveGroup, exclude: ExcludeMatcher | null, listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean, signal?: AbortSignal): Promise<ListedTotals> {
   const list = new BufferedFile(listFile, 'w');
   const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
   const tally = new Tally(totals);
@@ -195,31 +195,3 @@ function isLink(file: string): boolean {
     return false;
   }
 }
-
-/**
- * GNU-tar-like patterns, documented in docs/backup.md: a pattern without `/` matches any
- * path component (`*.log`, `LOCK`); one with `/` matches the path from the archive's root;
- * `*` stays within a component, `**` crosses them, `?` is one character.
- */
-export function compileExclude(pattern: string): (rel: string) => boolean {
-  const trimmed = pattern.replace(/\/+$/, '');
-  let source = '';
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i] as string;
-    if (c === '*' && trimmed[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  const regex = new RegExp(`^${source}$`);
-  if (!trimmed.includes('/')) return (rel) => rel.split('/').some((part) => regex.test(part));
-  // Anchored: the path itself, or any of its parents, matches.
-  return (rel) => {
-    const parts = rel.split('/');
-    for (let n = parts.length; n > 0; n--) if (regex.test(parts.slice(0, n).join('/'))) return true;
-    return false;
-  };
-}
-

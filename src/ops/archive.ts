@@ -10,6 +10,7 @@ import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
 import { BufferedFile, listMembers, manifestLine, Tally, throwIfCancelled, walkMembers, WALK_SLICE, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
+import { compileExcludes, type ExcludeMatcher } from './exclude-patterns.js';
 import { formatBytes } from '../core/format.js';
 
 /**
@@ -57,6 +58,8 @@ export interface ArchiveResult {
   readonly bytes: number;
   /** True when tar started before the walk ended (the destination had room beyond doubt). */
   readonly streamedList: boolean;
+  /** --exclude patterns that left nothing out (a typo, or a path written from the wrong folder). */
+  readonly unmatchedExcludes: readonly string[];
 }
 
 export const MANIFEST_SUFFIX = '.manifest.json';
@@ -66,6 +69,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
   const finalPath = path.join(request.outDir, request.name);
   const partial = `${finalPath}.partial`;
   const temps: string[] = [];
+  const exclude = request.exclude.length === 0 ? null : compileExcludes(request.exclude);
   try {
     // 1. Room for the result. The exact need is known only once every file is listed, which
     // takes a while on a big folder; if the destination has room even for everything on the
@@ -84,7 +88,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     temps.push(...lists);
     let totals: ListedTotals = { files: 0, bytes: 0, entries: 0 };
     if (!streamed) {
-      for (const [index, group] of request.groups.entries()) totals = await listMembers(group, request.exclude, lists[index] as string, filesJsonl, totals, index > 0, request.signal);
+      for (const [index, group] of request.groups.entries()) totals = await listMembers(group, exclude, lists[index] as string, filesJsonl, totals, index > 0, request.signal);
       checkListed(totals, free, request);
     }
 
@@ -96,7 +100,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     else for (const [index, group] of request.groups.entries()) tarArgs.push('-C', group.root, '-T', lists[index] as string);
     const feed = streamed
       ? async (stdin: Writable) => {
-        totals = await feedWhileListing(streamed, request.exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request), request.signal);
+        totals = await feedWhileListing(streamed, exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request), request.signal);
       }
       : undefined;
     const zstdArgs = ['-T0', `-${request.zstdLevel}`, '-q', '-c'];
@@ -128,7 +132,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     await rename(manifestPartial, manifestPath);
     temps.splice(temps.indexOf(partial), 3);
     await fsyncDirectory(request.outDir);
-    return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes, streamedList: streamed !== undefined };
+    return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes, streamedList: streamed !== undefined, unmatchedExcludes: exclude?.unmatched() ?? [] };
   } finally {
     for (const temp of temps) await rm(temp, { force: true });
   }
@@ -152,7 +156,7 @@ const FEED_CHUNK = 64 * 1024;
  * speed into the list file (so its end, and the exact size check, come early); a pump sends
  * that file to tar as fast as tar takes names. Memory holds one chunk, whatever the count.
  */
-async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void, signal: AbortSignal | undefined): Promise<ListedTotals> {
+async function feedWhileListing(group: ArchiveGroup, exclude: ExcludeMatcher | null, listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void, signal: AbortSignal | undefined): Promise<ListedTotals> {
   const list = openSync(listFile, 'w+');
   let pumpError: { error: unknown } | undefined;
   const jsonl = new BufferedFile(jsonlFile, 'w');

@@ -11,6 +11,9 @@ export interface ExtractResult {
   readonly topLevel: readonly string[];
 }
 
+/** tar's end-of-archive marker: two 512-byte blocks of zeros. */
+const END_MARKER = 1024;
+
 /** Entry types a node's data folder is made of; devices and fifos are never restored. */
 const ALLOWED = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
@@ -68,20 +71,32 @@ export async function extractZstdTar(archive: string, staging: string, signal?: 
     },
   });
   const zstdExit = new Promise<number | null>((resolve) => zstd.once('close', (code) => resolve(code)));
-  const unpacked = new Promise<void>((resolve, reject) => {
-    unpack.once('error', reject);
+  // node-tar may emit 'error' more than once (a cut-short stream, then each file operation still
+  // pending on the staging folder): the listener stays, and the first error is the one kept. An
+  // error event without a listener would end the process (restore used to crash that way).
+  let failure: unknown = null;
+  unpack.on('error', (error: unknown) => {
+    failure ??= error;
+  });
+  // After an error node-tar still finishes the file operations it has started: staging is
+  // removed only once it is done ('finish'), or nothing would stop it writing into the removed folder.
+  const unpacked = new Promise<void>((resolve) => {
     unpack.once('close', resolve);
     unpack.once('finish', resolve);
   });
+  // The stream must end with tar's end-of-archive marker (two zero blocks, then any padding):
+  // a tar cut exactly between two entries parses cleanly and would otherwise pass as complete.
+  let tail = Buffer.alloc(0);
+  zstd.stdout.on('data', (chunk: Buffer) => {
+    tail = Buffer.concat([tail, chunk]).subarray(-END_MARKER);
+  });
   zstd.stdout.pipe(unpack);
-  let failure: unknown = null;
-  try {
-    await unpacked;
-  } catch (error) {
-    failure = error;
-  }
   const code = await zstdExit;
+  await unpacked;
   if (refused === null && failure === null && code !== 0) failure = new Error(`zstd -d exited with code ${code}: ${zstdErr.trim()}`);
+  if (refused === null && failure === null && !(tail.length === END_MARKER && tail.every((byte) => byte === 0))) {
+    failure = new Error('no end-of-archive marker: the tar stream stops after a whole entry');
+  }
   if (refused !== null || failure !== null) {
     await rm(staging, { recursive: true, force: true });
     if (refused) throw refused;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExternalError, UserError } from '../core/errors.js';
 import { createArchive, type ArchiveResult } from '../ops/archive.js';
+import { compileExcludes } from '../ops/exclude-patterns.js';
 import { isInside } from '../ops/fs-util.js';
 import { acquireLock, type HeldLock } from '../ops/lock.js';
 import { findHolders } from '../ops/open-files.js';
@@ -55,7 +56,7 @@ export interface BackupOutcome {
   readonly set: BackupSet;
   readonly dataDir: string;
   readonly destination: string;
-  readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath' | 'streamedList'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
+  readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath' | 'streamedList' | 'unmatchedExcludes'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
   readonly plannedName: string | null;
   readonly service: { manager: string; label: string; before: ServiceState | null; after: ServiceState | null };
   readonly node: { version: string | null; height: number | null; burnHeight: number | null; network: string | null };
@@ -90,6 +91,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
       throw new UserError('--service-manager process cannot restart the node without its command.', { hint: 'Put the start command after --, or pass --no-restart.' });
     }
     const layout = request.plugin.layout(dataDir, request.set, { unitFile: request.unitFile });
+    compileExcludes(request.exclude); // a pattern that names nothing inside the folder: refused now
 
     if (request.rpc) {
       const answer = await log.run('health-before', async () => {
@@ -147,6 +149,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
         members: layout.groups.map((g) => ({ root: g.root, members: g.members })),
       },
     }), (r) => `${r.files} files, ${(r.size / 1024 ** 2).toFixed(1)} MiB`);
+    for (const pattern of result.unmatchedExcludes) env.onEvent(`warning: --exclude ${pattern} matched nothing`);
     archive = { name: result.name, size: result.size, sha256: result.sha256, files: result.files, bytes: result.bytes, location: result.path, sha256Location: result.sha256Path, manifestLocation: result.manifestPath };
   } catch (caught) {
     error = caught;

@@ -9,6 +9,7 @@ import { findHolders } from '../ops/open-files.js';
 import { findSwapRecord, rollbackSwap, swapIn, type Placement, type SwapRecord } from '../ops/restore-swap.js';
 import { downloadFile, makeS3Client, parseS3Url, readSmallObject, type S3Settings } from '../ops/s3.js';
 import { extractZstdTar } from '../ops/safe-extract.js';
+import { checksumFor } from '../ops/sha256-file.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, Finding, NodeHealth } from './plugin.js';
 import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
@@ -252,8 +253,12 @@ async function describe(source: string, request: RestoreRequest, env: RestoreEnv
       manifest = null;
     }
   }
-  const fromFile = shaText === null ? null : (/^([0-9a-fA-F]{64})\b/.exec(shaText.trim())?.[1]?.toLowerCase() ?? null);
-  const expected = request.sha256?.toLowerCase() ?? fromFile;
+  let expected = request.sha256?.toLowerCase() ?? null;
+  if (expected === null && shaText !== null) {
+    const found = checksumFor(shaText, name, `${name}${SHA256_SUFFIX}`);
+    if (!found.ok) throw new ArchiveRefusedError(`No usable sha256 for ${name}: ${found.problem}.`, 'no-checksum', undefined, { hint: 'Fetch the .sha256 file again, or give the checksum with --sha256.' });
+    expected = found.sha256;
+  }
   if (expected === null || !/^[0-9a-f]{64}$/.test(expected)) {
     throw new ArchiveRefusedError(`No sha256 for ${name}: neither --sha256 nor ${name}${SHA256_SUFFIX} beside it.`, 'no-checksum', undefined, { hint: 'Restore only archives whose checksum you can check.' });
   }
