@@ -1,8 +1,9 @@
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
 import { ExternalError, UserError } from '../core/errors.js';
 import { wrapFsError } from './fs-util.js';
 import type { ArchiveGroup } from './archive.js';
 import type { ExcludeMatcher } from './exclude-patterns.js';
+import { firstEscapingLink } from './link-check.js';
 
 export interface ListedTotals {
   readonly files: number;
@@ -20,6 +21,8 @@ export interface ListedEntry {
   readonly kind: 'file' | 'directory' | 'symlink';
   /** Bytes for files, 0 otherwise. */
   readonly size: number;
+  /** For a symlink: its target as written. */
+  readonly target?: string | undefined;
 }
 
 /**
@@ -52,7 +55,7 @@ export function* walkMembers(group: ArchiveGroup, exclude: ExcludeMatcher | null
     }
     if (stats.isFile()) return { rel, kind: 'file', size: stats.size };
     if (stats.isDirectory()) return { rel, kind: 'directory', size: 0 };
-    if (stats.isSymbolicLink()) return { rel, kind: 'symlink', size: 0 };
+    if (stats.isSymbolicLink()) return { rel, kind: 'symlink', size: 0, target: readLink(full) };
     if (stats.isSocket()) return null;
     throw new UserError(`${full} is a device or fifo; snapplan does not archive it.`, { hint: 'Exclude it with --exclude.' });
   };
@@ -138,17 +141,20 @@ export async function listMembers(group: ArchiveGroup, exclude: ExcludeMatcher |
   const list = new BufferedFile(listFile, 'w');
   const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
   const tally = new Tally(totals);
+  const links = new LinkCollector();
   try {
     throwIfCancelled(signal);
     for (const item of walkMembers(group, exclude, (member) => tally.missing.push(member))) {
       list.write(`${item.rel}\0`);
       jsonl.write(manifestLine(item));
       tally.add(item);
+      links.add(item);
       if (tally.entries % WALK_SLICE === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         throwIfCancelled(signal);
       }
     }
+    links.check(group.root);
   } finally {
     list.close();
     jsonl.close();
@@ -185,6 +191,33 @@ export class BufferedFile {
     } finally {
       closeSync(this.fd);
     }
+  }
+}
+
+function readLink(full: string): string {
+  try {
+    return readlinkSync(full);
+  } catch (error) {
+    throw wrapFsError(error, 'inspect', full);
+  }
+}
+
+/**
+ * The links met by a walk, checked once it ends (a link may point to one listed later): every
+ * link must resolve inside the archive, or the restore would refuse the archive. Refused here,
+ * while the data is still there to fix, not found out at restore.
+ */
+export class LinkCollector {
+  private readonly links = new Map<string, string>();
+  add(entry: ListedEntry): void {
+    if (entry.kind === 'symlink' && entry.target !== undefined) this.links.set(entry.rel, entry.target);
+  }
+  check(root: string): void {
+    const escaping = firstEscapingLink(this.links);
+    if (escaping === null) return;
+    throw new UserError(`Refusing to archive ${root}: ${escaping.reason}, and a restore would refuse the archive.`, {
+      hint: 'Make the link relative and inside the folder, or leave it out with --exclude.',
+    });
   }
 }
 

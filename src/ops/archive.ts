@@ -5,10 +5,10 @@ import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { ExternalError, UserError } from '../core/errors.js';
+import { ExternalError, FileOperationError, UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
-import { BufferedFile, listMembers, manifestLine, Tally, throwIfCancelled, walkMembers, WALK_SLICE, type ListedTotals } from './archive-list.js';
+import { BufferedFile, LinkCollector, listMembers, manifestLine, Tally, throwIfCancelled, walkMembers, WALK_SLICE, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
 import { compileExcludes, type ExcludeMatcher } from './exclude-patterns.js';
 import { formatBytes } from '../core/format.js';
@@ -191,6 +191,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: ExcludeMatcher | n
 
   const walk = async (): Promise<ListedTotals> => {
     const tally = new Tally();
+    const links = new LinkCollector();
     let pending = '';
     const flush = () => {
       const data = Buffer.from(pending, 'utf8');
@@ -204,6 +205,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: ExcludeMatcher | n
       pending += `${item.rel}\0`;
       jsonl.write(manifestLine(item));
       tally.add(item);
+      links.add(item);
       if (pending.length >= FEED_CHUNK) flush();
       if (tally.entries % WALK_SLICE === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -213,6 +215,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: ExcludeMatcher | n
       }
     }
     flush();
+    links.check(group.root);
     return tally.totals();
   };
 
@@ -346,6 +349,10 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
   tar.stdout.destroy();
   const tarDone = finished(tar, 'tar', tarArgs);
   const zstdDone = finished(zstd, 'zstd', zstdArgs);
+  let zstdFailure: { error: unknown } | undefined;
+  zstdDone.catch((error: unknown) => {
+    zstdFailure = { error };
+  });
   let zstdSettled = false;
   let wake: (() => void) | undefined;
   const settle = () => {
@@ -436,12 +443,34 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
     ]);
     // Cancelled: whatever failed after the abort (tar killed, a broken pipe) is its consequence.
     if (request.signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
-    if (failure !== undefined) throw failure.error;
+    if (failure !== undefined) throw rootCause(failure.error, zstdFailure?.error, partial);
     if (followed.status !== 'fulfilled') throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
     return followed.value;
   } finally {
     request.signal?.removeEventListener('abort', abort);
   }
+}
+
+/**
+ * What to report when the pipeline failed. tar killed by SIGPIPE only means zstd went away
+ * first (a full disk, most often): zstd's own error is the cause, whichever exit Node saw first.
+ * A write error zstd names (ENOSPC, EDQUOT, EIO) is said in words, with the file.
+ */
+function rootCause(first: unknown, zstd: unknown, partial: string): unknown {
+  const tarSigpipe = first instanceof ExternalError && first.details.command === 'tar' && /SIGPIPE/.test(first.message);
+  const cause = tarSigpipe && zstd !== undefined ? zstd : first;
+  if (!(cause instanceof ExternalError) || cause.details.command !== 'zstd') return cause;
+  const text = `${cause.message}\n${cause.details.outputTail ?? ''}`;
+  const known = [
+    { pattern: /No space left on device/i, code: 'ENOSPC', words: 'the file system is full' },
+    { pattern: /Disk quota exceeded/i, code: 'EDQUOT', words: 'the disk quota is used up' },
+    { pattern: /Input\/output error/i, code: 'EIO', words: 'the device reported an I/O error' },
+  ].find((k) => k.pattern.test(text));
+  if (known === undefined) return cause;
+  return new FileOperationError(`Could not write ${partial}: ${known.words} (${known.code}).`, { operation: 'write', path: partial, code: known.code }, {
+    hint: 'Free some space there, or write the archive elsewhere (--to, or --work-dir for s3:// destinations).',
+    cause,
+  });
 }
 
 /** Resolves when the child exits 0; rejects with its last stderr lines otherwise. */

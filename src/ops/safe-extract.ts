@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import type { Stats } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ReadEntry } from 'tar';
 import { ArchiveRefusedError, ExternalError } from '../core/errors.js';
+import { isErrno } from '../core/fs-errors.js';
+import { firstEscapingLink } from './link-check.js';
 
 export interface ExtractResult {
   readonly entries: number;
@@ -51,6 +53,10 @@ export async function extractZstdTar(archive: string, staging: string, signal?: 
   zstd.stderr.on('data', (chunk: Buffer) => (zstdErr = (zstdErr + chunk.toString()).slice(-2000)));
   let refused: ArchiveRefusedError | null = null;
   let entries = 0;
+  // Symbolic links are made by snapplan once every file and folder is in place, after the whole
+  // set is checked: node-tar refuses a link whose target goes through another link (`bb -> aa ->
+  // zz`, `latest2 -> latest`), and a data folder may well hold such chains.
+  const links = new Map<string, string>();
   const unpack = new tar.Unpack({
     cwd: staging,
     strict: true,
@@ -67,6 +73,10 @@ export async function extractZstdTar(archive: string, staging: string, signal?: 
         return false;
       }
       entries += 1;
+      if (read.type === 'SymbolicLink') {
+        links.set(entryPath.replace(/\/+$/, '').replace(/^(\.\/)+/, ''), read.linkpath ?? '');
+        return false;
+      }
       return true;
     },
   });
@@ -97,6 +107,14 @@ export async function extractZstdTar(archive: string, staging: string, signal?: 
   if (refused === null && failure === null && !(tail.length === END_MARKER && tail.every((byte) => byte === 0))) {
     failure = new Error('no end-of-archive marker: the tar stream stops after a whole entry');
   }
+  if (refused === null && failure === null) {
+    try {
+      await makeLinks(staging, links);
+    } catch (error) {
+      if (error instanceof ArchiveRefusedError) refused = error;
+      else failure = error;
+    }
+  }
   if (refused !== null || failure !== null) {
     await rm(staging, { recursive: true, force: true });
     if (refused) throw refused;
@@ -108,4 +126,32 @@ export async function extractZstdTar(archive: string, staging: string, signal?: 
     });
   }
   return { entries, topLevel: (await readdir(staging)).sort() };
+}
+
+/**
+ * Creates the archive's symbolic links in staging, once each is known to resolve inside it
+ * (following the others). A link whose path is already taken (a folder of the same name came
+ * first: an archive no tar would write) refuses the archive.
+ */
+async function makeLinks(staging: string, links: ReadonlyMap<string, string>): Promise<void> {
+  const escaping = firstEscapingLink(links);
+  if (escaping !== null) {
+    throw new ArchiveRefusedError(`Archive refused: ${escaping.reason}.`, 'unsafe-link', escaping.link, { hint: 'Nothing was written outside the staging folder, which was removed.' });
+  }
+  for (const [link, target] of links) {
+    for (let i = link.indexOf('/'); i !== -1; i = link.indexOf('/', i + 1)) {
+      if (links.has(link.slice(0, i))) {
+        throw new ArchiveRefusedError(`Archive refused: link ${JSON.stringify(link)} would be made inside the link ${JSON.stringify(link.slice(0, i))}.`, 'unsafe-link', link, { hint: 'Nothing was written outside the staging folder, which was removed.' });
+      }
+    }
+    const full = path.join(staging, link);
+    try {
+      // Its folder may have no entry of its own in the archive (node-tar makes such folders too).
+      await mkdir(path.dirname(full), { recursive: true });
+      await symlink(target, full);
+    } catch (error) {
+      if (!isErrno(error, 'EEXIST')) throw error;
+      throw new ArchiveRefusedError(`Archive refused: link ${JSON.stringify(link)} names a path the archive already holds.`, 'unsafe-link', link, { hint: 'Nothing was written outside the staging folder, which was removed.' });
+    }
+  }
 }

@@ -1,6 +1,7 @@
 import type * as ChildProcess from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { onStopSignals } from '../../src/cli/context.js';
@@ -99,5 +100,23 @@ describe('Ctrl-C handling in the process context', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/SIGINT again: already stopping/);
     expect((controller.signal.reason as Error).message).toBe('interrupted (SIGINT)');
+  });
+});
+
+describe('createArchive on a full disk', () => {
+  it('reports ENOSPC as the cause, not tar killed by SIGPIPE, and leaves nothing', async () => {
+    const root = await tempDir();
+    const data = path.join(root, 'mainnet');
+    await mkdir(data);
+    // Enough data that zstd writes (and fails) while tar still has more to send.
+    await writeFile(path.join(data, 'random'), randomBytes(4 * 1024 * 1024));
+    const out = path.join(root, 'out');
+    await mkdir(out);
+    // /dev/full answers every write with ENOSPC: the archive's partial file opens onto it.
+    await symlink('/dev/full', path.join(out, 'node.tar.zst.partial'));
+    const controller = new AbortController();
+    const attempt = createArchive({ ...request(data, out, controller.signal), listFirst: false });
+    await expect(attempt).rejects.toThrow(/Could not write .*node\.tar\.zst\.partial: the file system is full \(ENOSPC\)/);
+    expect(await readdir(out)).toEqual([]);
   });
 });
