@@ -58,12 +58,13 @@ function isJson(text: string): boolean {
 
 /**
  * Writes whole lines with one write (repeated only for a short write) and fsyncs them: the
- * records are on disk before this returns. The handle must be in append mode.
+ * records are on disk before this returns. The handle must be in append mode. `tornKillPoint`:
+ * with the crash tests' kill points armed, write half a line first and pass a kill point there.
  */
-export async function writeDurably(handle: FileHandle, text: string): Promise<void> {
+export async function writeDurably(handle: FileHandle, text: string, options: { tornKillPoint?: boolean } = {}): Promise<void> {
   const buffer = Buffer.from(text, 'utf8');
   let written = 0;
-  if (killPointsArmed() && buffer.length > 1) {
+  if (options.tornKillPoint === true && killPointsArmed() && buffer.length > 1) {
     // Test only: write half a line, so that a kill here leaves the torn tail a crash can leave.
     written = (await handle.write(buffer, 0, buffer.length >> 1)).bytesWritten;
     killPoint('journal-half-written');

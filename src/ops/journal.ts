@@ -377,7 +377,7 @@ export class JournalWriter {
   private async writeLinesUnchecked(lines: readonly object[]): Promise<void> {
     // Only the header holds a bigint (the slot); JSON.stringify is much faster for the rest.
     const text = lines.map((line) => ((line as { type?: string }).type === 'header' ? toJson(line, 0) : JSON.stringify(line)) + '\n');
-    await writeDurably(this.handle, text.join(''));
+    await writeDurably(this.handle, text.join(''), { tornKillPoint: true });
     killPoint('journal');
   }
 

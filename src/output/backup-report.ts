@@ -1,5 +1,5 @@
-import type { BackupOutcome } from '../plugins/backup-service.js';
-import type { RestoreOutcome } from '../plugins/restore-service.js';
+import type { BackupOutcome } from '../jobs/backup.js';
+import type { RestoreOutcome } from '../jobs/restore.js';
 import { formatDuration } from '../core/format.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { RetentionPlan, RetentionResult } from '../ops/retention.js';
-import type { ScheduleOutcome } from '../ops/schedule.js';
-import type { VolumeSnapshotOutcome } from '../ops/volume-snapshot.js';
-import type { ErrorReport } from '../plugins/steps.js';
+import type { RetentionPlan, RetentionResult } from '../jobs/retention.js';
+import type { ScheduleOutcome } from '../jobs/schedule.js';
+import type { VolumeSnapshotOutcome } from '../jobs/volume-snapshot.js';
+import type { ErrorReport } from '../jobs/steps.js';
 import { jobEnvelope, renderSteps } from './backup-report.js';
 import { formatBytes } from '../core/format.js';
 

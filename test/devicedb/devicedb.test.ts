@@ -2,9 +2,9 @@ import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ServiceController } from '../../src/ops/service-control.js';
-import { parseNode } from '../../src/plugins/devicedb/node-address.js';
-import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../src/plugins/devicedb/restore-service.js';
-import { runDevicedbSnapshot, type DevicedbEvent } from '../../src/plugins/devicedb/snapshot-service.js';
+import { parseNode } from '../../src/jobs/devicedb/node-address.js';
+import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../src/jobs/devicedb/restore-service.js';
+import { runDevicedbSnapshot, type DevicedbEvent } from '../../src/jobs/devicedb/snapshot-service.js';
 import { tempDir } from '../support/temp-dir.js';
 import { flatTar, startCluster, type FakeCluster, type NodeScript } from './devicedb-server.js';
 

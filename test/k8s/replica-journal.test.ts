@@ -1,6 +1,6 @@
 import { appendFile, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { ReplicaJournal, readJournal, unfinishedJournals } from '../../src/plugins/k8s/replica-journal.js';
+import { ReplicaJournal, readJournal, unfinishedJournals } from '../../src/jobs/k8s/replica-journal.js';
 import { splitJournal } from '../../src/ops/journal-file.js';
 import { tempDir } from '../support/temp-dir.js';
 

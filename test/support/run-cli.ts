@@ -14,7 +14,7 @@ export interface CliRun {
  * Runs `main()` in this process with captured output (the fast layer of CLI tests). A successful
  * `backup` is restored at once (support/restorable.ts): every backup the suite makes must restore.
  */
-export async function runMain(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; now?: Date; isTTY?: boolean }): Promise<CliRun> {
+export async function runMain(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; now?: Date; isTTY?: boolean; signal?: AbortSignal }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {
@@ -24,6 +24,7 @@ export async function runMain(argv: string[], options: { cwd: string; env?: Node
     stderr: { write: (t: string) => void (stderr += t) },
     stdoutIsTTY: options.isTTY ?? false,
     now: () => options.now ?? new Date('2026-11-21T12:00:00Z'),
+    signal: options.signal,
   };
   const exitCode = await main(argv, ctx);
   if (argv[0] === 'backup' && exitCode === 0) {

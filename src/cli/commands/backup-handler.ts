@@ -2,7 +2,7 @@ import path from 'node:path';
 import os from 'node:os';
 import { backupDocument, renderBackupText } from '../../output/backup-report.js';
 import { toJson } from '../../core/json.js';
-import { runBackup } from '../../plugins/backup-service.js';
+import { runBackup } from '../../jobs/backup.js';
 import { getPlugin } from '../../plugins/registry.js';
 import type { CliContext } from '../context.js';
 import { packageVersion } from '../version.js';

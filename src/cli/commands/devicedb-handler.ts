@@ -2,9 +2,9 @@ import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { toJson } from '../../core/json.js';
 import { serviceController, type ServiceController } from '../../ops/service-control.js';
-import { parseNode, parseNodes } from '../../plugins/devicedb/node-address.js';
-import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../plugins/devicedb/restore-service.js';
-import { runDevicedbSnapshot, type DevicedbEvent } from '../../plugins/devicedb/snapshot-service.js';
+import { parseNode, parseNodes } from '../../jobs/devicedb/node-address.js';
+import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../jobs/devicedb/restore-service.js';
+import { runDevicedbSnapshot, type DevicedbEvent } from '../../jobs/devicedb/snapshot-service.js';
 import type { CliContext } from '../context.js';
 import type { DevicedbArgs } from './devicedb.js';
 

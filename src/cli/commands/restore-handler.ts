@@ -3,7 +3,7 @@ import { UserError } from '../../core/errors.js';
 import { renderRestoreText, restoreDocument } from '../../output/backup-report.js';
 import { toJson } from '../../core/json.js';
 import { getPlugin } from '../../plugins/registry.js';
-import { runRestore } from '../../plugins/restore-service.js';
+import { runRestore } from '../../jobs/restore.js';
 import type { CliContext } from '../context.js';
 import { reportFailure } from './report-failure.js';
 import type { RestoreArgs } from './restore.js';

@@ -2,8 +2,8 @@ import { open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ExternalError, UserError } from '../core/errors.js';
-import { MANIFEST_SUFFIX, SHA256_SUFFIX } from './archive.js';
-import { deleteKey, listKeys, s3Key, type S3Location } from './s3.js';
+import { MANIFEST_SUFFIX, SHA256_SUFFIX } from '../ops/archive.js';
+import { deleteKey, listKeys, s3Key, type S3Location } from '../ops/s3.js';
 
 /**
  * Keep the newest N archive sets per node, in a folder or under s3://bucket/prefix. A set is

@@ -11,8 +11,10 @@ import { downloadFile, makeS3Client, parseS3Url, readSmallObject, type S3Setting
 import { extractZstdTar } from '../ops/safe-extract.js';
 import { checksumFor } from '../ops/sha256-file.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
-import type { BackupSet, ChainPlugin, Finding, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import type { BackupSet, ChainPlugin, Finding, NodeHealth } from '../plugins/plugin.js';
+import { faultPoint } from './fault-point.js';
+import { withNodeStopped } from './node-stopped.js';
+import { StepLog, confirmHealthy, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 import { utcStamp } from '../core/time.js';
 
 /**
@@ -95,9 +97,57 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
   let node: NodeHealth | null = null;
   let error: unknown = null;
   let changed = false;
-  let stopped = false;
   let holdStart = false;
   let lock: HeldLock | null = null;
+  /** Everything between the stop and the start: the holders check, then the swap or the rollback. */
+  const replaceData = async (record: SwapRecord | null): Promise<void> => {
+    await faultPoint('restore: open-files');
+    if ((await lstatOrNull(dataDir)) !== null) {
+      const holders = findHolders([dataDir]);
+      if (holders.length > 0) throw new UserError(`A live process holds ${dataDir} open: pid ${holders[0]?.pid} (${holders[0]?.commandLine.slice(0, 80)}).`, { hint: 'Stop the node (--service/--service-manager) and run again.' });
+    }
+    if (record !== null) {
+      const rolled = record;
+      changed = true;
+      await log.run('rollback', () => rollbackSwap(rolled, env.now), (r) => `restored data moved to ${r.movedAside}`);
+      records.push(rolled);
+    } else {
+      for (const [index, item] of prepared.entries()) {
+        changed = true;
+        const swapped = await log.run(`swap ${item.facts.name}`, () => swapIn(item.staging as string, item.placements as Placement[], {
+          dataDir,
+          layout: item.layoutKind,
+          // Two archives in one run get two records, a second apart in their names.
+          now: new Date(env.now.getTime() + index * 1000),
+          archive: item.facts.source,
+        }), (r) => `old data in ${r.oldDir}`);
+        records.push(swapped);
+        await faultPoint(`restore: swapped ${item.facts.name}`);
+        // What the placements did not take (Loom's unit file) is kept with the old data, never written to /etc.
+        const leftovers = await leftoverFiles(item.staging as string);
+        let restoredUnit: string | undefined;
+        if (leftovers.length > 0 && swapped.layout === 'members') {
+          const keep = path.join(swapped.oldDir, 'from-backup');
+          await ensureDirectory(keep);
+          for (const name of leftovers) await rename(path.join(item.staging as string, name), path.join(keep, name));
+          restoredUnit = leftovers.filter((n) => n.endsWith('.service')).map((n) => path.join(keep, n))[0];
+          if (restoredUnit) findings.push({ code: 'unit-from-backup', severity: 'info', message: `The backup's unit file is in ${restoredUnit}; the installed unit was not changed.` });
+        }
+        await rm(item.staging as string, { recursive: true, force: true });
+        if (index === prepared.length - 1) {
+          await faultPoint('restore: check after swap');
+          const after = await request.plugin.checkAfterSwap(dataDir, env, { unitFile: request.unitFile, restoredUnit });
+          findings.push(...after);
+        }
+      }
+      const blocking = findings.filter((f) => f.severity === 'error');
+      if (blocking.length > 0) {
+        holdStart = true;
+        throw new ExternalError(`Restored, but not started: ${blocking.map((f) => f.message).join(' ')}`, { command: 'check', args: [] }, { hint: blocking.map((f) => f.remedy).filter(Boolean).join(' ') || `Fix it, or put the old data back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` });
+      }
+    }
+    await faultPoint('restore: swapped');
+  };
   try {
     if (request.restart && controller.kind === 'process' && !controller.canStart) {
       throw new UserError('--service-manager process cannot start the node without its command.', { hint: 'Put the start command after --, or pass --no-restart.' });
@@ -134,77 +184,36 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
 
     // From here on the node is touched: failures exit 1, and the service is started again.
     before = await knownState(controller);
-    if (before === 'stopped' || controller.kind === 'none') log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
-    else {
-      changed = true;
-      stopped = true;
-      await log.run('stop', () => controller.stop(), () => controller.label);
-    }
-    if ((await lstatOrNull(dataDir)) !== null) {
-      const holders = findHolders([dataDir]);
-      if (holders.length > 0) throw new UserError(`A live process holds ${dataDir} open: pid ${holders[0]?.pid} (${holders[0]?.commandLine.slice(0, 80)}).`, { hint: 'Stop the node (--service/--service-manager) and run again.' });
-    }
-    if (record !== null) {
-      const rolled = record;
-      changed = true;
-      await log.run('rollback', () => rollbackSwap(rolled, env.now), (r) => `restored data moved to ${r.movedAside}`);
-      records.push(rolled);
-    } else {
-      for (const [index, item] of prepared.entries()) {
-        changed = true;
-        const swapped = await log.run(`swap ${item.facts.name}`, () => swapIn(item.staging as string, item.placements as Placement[], {
-          dataDir,
-          layout: item.layoutKind,
-          // Two archives in one run get two records, a second apart in their names.
-          now: new Date(env.now.getTime() + index * 1000),
-          archive: item.facts.source,
-        }), (r) => `old data in ${r.oldDir}`);
-        records.push(swapped);
-        // What the placements did not take (Loom's unit file) is kept with the old data, never written to /etc.
-        const leftovers = await leftoverFiles(item.staging as string);
-        let restoredUnit: string | undefined;
-        if (leftovers.length > 0 && swapped.layout === 'members') {
-          const keep = path.join(swapped.oldDir, 'from-backup');
-          await ensureDirectory(keep);
-          for (const name of leftovers) await rename(path.join(item.staging as string, name), path.join(keep, name));
-          restoredUnit = leftovers.filter((n) => n.endsWith('.service')).map((n) => path.join(keep, n))[0];
-          if (restoredUnit) findings.push({ code: 'unit-from-backup', severity: 'info', message: `The backup's unit file is in ${restoredUnit}; the installed unit was not changed.` });
-        }
-        await rm(item.staging as string, { recursive: true, force: true });
-        if (index === prepared.length - 1) {
-          const after = await request.plugin.checkAfterSwap(dataDir, env, { unitFile: request.unitFile, restoredUnit });
-          findings.push(...after);
-        }
-      }
-      const blocking = findings.filter((f) => f.severity === 'error');
-      if (blocking.length > 0) {
-        holdStart = true;
-        throw new ExternalError(`Restored, but not started: ${blocking.map((f) => f.message).join(' ')}`, { command: 'check', args: [] }, { hint: blocking.map((f) => f.remedy).filter(Boolean).join(' ') || `Fix it, or put the old data back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` });
-      }
-    }
+    const toStop = before === 'stopped' || controller.kind === 'none' ? [] : [{ controller }];
+    if (toStop.length === 0) log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
+    const rpc = request.rpc;
+    const job = await withNodeStopped({
+      log,
+      nodes: toStop,
+      restart: request.restart,
+      steps: { stop: 'stop', start: 'start' },
+      // A node that was already stopped is started too once its data was replaced.
+      startAlso: () => (changed && controller.kind !== 'none' && toStop.length === 0 ? [{ controller }] : []),
+      holdStart: () => (holdStart ? 'a check failed' : null),
+      health: (workFailed) => {
+        if (rpc === undefined) return { skip: 'health', reason: 'no --rpc' };
+        // After a rollback the old data is known good: healthy is enough.
+        const grow = !workFailed && !request.rollback && records.length > 0 ? request.growBlocks : 0;
+        const hint = records.length > 0 && !request.rollback ? `The old data is kept; to put it back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` : undefined;
+        return {
+          name: grow > 0 ? `health (wait for ${grow} new block(s))` : 'health',
+          run: async () => {
+            node = await confirmHealthy(request.plugin, rpc, env, request.healthTimeoutMs, grow, hint);
+            return node;
+          },
+        };
+      },
+    }, () => replaceData(record));
+    changed ||= job.stopped.length > 0;
+    if (job.error !== null) throw job.error;
   } catch (caught) {
     error = caught;
   } finally {
-    const shouldStart = stopped || (changed && controller.kind !== 'none' && before !== null);
-    if (shouldStart && !holdStart) {
-      if (!request.restart) log.skip('start', '--no-restart');
-      else {
-        try {
-          await log.run('start', () => controller.start(), () => controller.label);
-          if (request.rpc) {
-            // After a rollback the old data is known good: healthy is enough.
-            const grow = error === null && !request.rollback && records.length > 0 ? request.growBlocks : 0;
-            node = await log.run(grow > 0 ? `health (wait for ${grow} new block(s))` : 'health', async () => {
-              const result = await request.plugin.confirmRestored(request.rpc as string, env, { timeoutMs: request.healthTimeoutMs, growBlocks: grow });
-              if (result.status === 'failed') throw new ExternalError(result.message, { command: 'GET', args: [request.rpc as string] }, records.length > 0 && !request.rollback ? { hint: `The old data is kept; to put it back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` } : undefined);
-              return result.status === 'ok' ? result.value : null;
-            }, (h) => (h?.height != null ? `height ${h.height}` : undefined));
-          } else log.skip('health', 'no --rpc');
-        } catch (startError) {
-          error ??= startError;
-        }
-      }
-    } else if (holdStart) log.skip('start', 'a check failed');
     if (before !== null) after = await controller.state().catch(() => 'unknown' as const);
     for (const item of prepared) {
       if (item.staging) await rm(item.staging, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { pollUntil } from '../../core/poll.js';
 import { ensureDirectory, fsyncDirectory } from '../../ops/fs-util.js';
-import { failed, ok, type Outcome } from '../plugin.js';
+import { failed, ok, type Outcome } from '../../plugins/plugin.js';
 import { downloadSnapshot, snapshotStatus, startSnapshot, type ClientOptions, type SnapshotStatus } from './client.js';
 import { manifestFileName, pieceFileName, type DevicedbManifest, type DevicedbPiece } from './manifest.js';
 import { describeNode, type DevicedbNode } from './node-address.js';
