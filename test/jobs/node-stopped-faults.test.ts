@@ -156,3 +156,24 @@ describe('a stop that fails changes nothing (--service-manager process, SIGTERM 
     expect((await readdir(dir)).filter((n) => n.includes('snapplan-old') || n.includes('staging'))).toEqual([]);
   });
 });
+
+describe('a throw at every await between scale-down and scale-back (k8s snapshot)', () => {
+  it('scales the StatefulSet back each time and reports the failure', async () => {
+    const { runK8sSnapshot } = await import('../../src/jobs/k8s/snapshot-service.js');
+    const { kubectl, readCluster, writeCluster } = await import('../k8s/fake-cluster.js');
+    const dir = await tempDir();
+    const state = await writeCluster(dir);
+    let result: Awaited<ReturnType<typeof runK8sSnapshot>> | undefined;
+    let n = 0;
+    const seen = await everyPoint('throw', async () => {
+      const now = new Date(Date.UTC(2026, 10, 21, 12, n++));
+      result = await runK8sSnapshot(kubectl(state), { statefulset: 'web', journalDir: path.join(dir, 'journals'), readyTimeoutSeconds: 10, scale: { waitTimeoutSeconds: 10, pollIntervalMs: 20 }, now }, () => undefined);
+    }, async (_at, hit) => {
+      expect((await readCluster(state)).statefulsets['chain/web']?.spec.replicas).toBe(3);
+      expect(result?.scaledBack).toBe(true);
+      if (hit) expect(result?.error?.message).toMatch(/injected fault at/);
+      else expect(result?.error).toBeNull();
+    });
+    expect(seen).toHaveLength(4);
+  });
+});
