@@ -49,6 +49,8 @@ export interface BackupEnv {
   readonly signal?: AbortSignal | undefined;
   readonly toolVersion: string;
   readonly onEvent: (text: string) => void;
+  /** Bytes of a long step (archive: written so far, total unknown; upload: sent of total). */
+  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
 }
 
 export interface BackupOutcome {
@@ -81,6 +83,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
   let changed = false;
   let lock: HeldLock | null = null;
   const controller = serviceController(request.service);
+  const progress = (step: string, bytes: number, total: number | null) => env.onProgress?.(step, bytes, total);
   try {
     // Refusals first: nothing has changed yet, so these exit 2.
     if (!request.plugin.sets.includes(request.set)) throw new UserError(`${request.plugin.id} has no ${request.set} set.`, { hint: `Sets: ${request.plugin.sets.join(', ')}.` });
@@ -141,7 +144,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
         zstdLevel: request.zstdLevel,
         spaceFactor: request.spaceFactor,
         signal: env.signal,
-        onProgress: (written) => env.onEvent(`archive: ${(written / 1024 ** 2).toFixed(0)} MiB written`),
+        onProgress: (written) => progress('archive', written, null),
         manifest: {
           tool: `snapplan ${env.toolVersion}`,
           chain: request.plugin.id,
@@ -182,7 +185,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
           await uploadFile(client, s3, uploaded.location, {
             sha256: uploaded.sha256,
             signal: env.signal,
-            onProgress: (sent, total) => env.onEvent(`upload: ${(sent / 1024 ** 2).toFixed(0)} / ${(total / 1024 ** 2).toFixed(0)} MiB`),
+            onProgress: (sent, total) => progress('upload', sent, total),
           });
           // The checksum goes last: its presence says the archive is complete.
           await uploadFile(client, s3, uploaded.sha256Location, { signal: env.signal });

@@ -48,6 +48,8 @@ export interface RestoreEnv {
   readonly now: Date;
   readonly signal?: AbortSignal | undefined;
   readonly onEvent: (text: string) => void;
+  /** Bytes of a long step (extract: tar bytes unpacked, of about the archived bytes). */
+  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
 }
 
 export interface RestoredArchive {
@@ -169,7 +171,7 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
       for (const [index, item] of prepared.entries()) {
         await log.run(`fetch-verify ${item.facts.name}`, () => fetchAndVerify(item, request, env, parent), () => `sha256 ${item.facts.sha256?.slice(0, 16)}…`);
         const staging = path.join(parent, `.${path.basename(dataDir)}.snapplan-staging-${utcStamp(env.now)}-${index}`);
-        const extracted = await log.run(`extract ${item.facts.name}`, () => extractZstdTar(item.local, staging, env.signal), (r) => `${r.entries} entries`);
+        const extracted = await log.run(`extract ${item.facts.name}`, () => extractZstdTar(item.local, staging, env.signal, (bytes) => env.onProgress?.('extract', bytes, archivedBytes(item.manifest))), (r) => `${r.entries} entries`);
         item.staging = staging;
         const set = item.facts.set ?? request.set ?? 'data';
         const layout = request.plugin.layout(dataDir, set, { unitFile: request.unitFile });
@@ -331,4 +333,10 @@ async function leftoverFiles(staging: string): Promise<string[]> {
     if (stats && !(stats.isDirectory() && (await readdir(path.join(staging, name))).length === 0)) out.push(name);
   }
   return out;
+}
+
+/** What the manifest says the archive holds (file bytes; the tar stream is a little more). */
+function archivedBytes(manifest: Record<string, unknown> | null): number | null {
+  const bytes = (manifest?.['archive'] as { bytes?: unknown } | undefined)?.bytes;
+  return typeof bytes === 'number' && bytes > 0 ? bytes : null;
 }

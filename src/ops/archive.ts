@@ -328,6 +328,8 @@ async function openPartial(partial: string): Promise<FileHandle> {
 }
 
 const FOLLOW_CHUNK = 4 * 1024 * 1024;
+/** How often the bytes written are reported (a progress bar redraws; a log line comes every 64 MiB). */
+const PROGRESS_EVERY = 4 * 1024 * 1024;
 const FOLLOW_IDLE_MS = 4;
 /** An fdatasync is started in the background each time this much more has been written. */
 const SYNC_EVERY = 256 * 1024 * 1024;
@@ -385,7 +387,7 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
       if (bytesRead > 0) {
         hash.update(buffer.subarray(0, bytesRead));
         position += bytesRead;
-        if (request.onProgress && position - lastReport >= 64 * 1024 * 1024) {
+        if (request.onProgress && position - lastReport >= PROGRESS_EVERY) {
           lastReport = position;
           request.onProgress(position);
         }

@@ -44,7 +44,7 @@ export function unsafeEntry(entryPath: string, type: string, linkpath: string | 
  * unsafe entry or at a cut-short stream. On refusal staging is removed; nothing is ever
  * written outside it.
  */
-export async function extractZstdTar(archive: string, staging: string, signal?: AbortSignal): Promise<ExtractResult> {
+export async function extractZstdTar(archive: string, staging: string, signal?: AbortSignal, onProgress?: (bytes: number) => void): Promise<ExtractResult> {
   await mkdir(staging, { recursive: false });
   const tar = await import('tar');
   const zstdArgs = ['-d', '-c', '-q', archive];
@@ -97,8 +97,11 @@ export async function extractZstdTar(archive: string, staging: string, signal?: 
   // The stream must end with tar's end-of-archive marker (two zero blocks, then any padding):
   // a tar cut exactly between two entries parses cleanly and would otherwise pass as complete.
   let tail = Buffer.alloc(0);
+  let bytes = 0;
   zstd.stdout.on('data', (chunk: Buffer) => {
     tail = Buffer.concat([tail, chunk]).subarray(-END_MARKER);
+    bytes += chunk.length;
+    onProgress?.(bytes);
   });
   zstd.stdout.pipe(unpack);
   const code = await zstdExit;
