@@ -11,8 +11,8 @@ import { serviceController, type ServiceSpec, type ServiceState } from '../ops/s
 import type { BackupSet, ChainPlugin, NodeHealth } from '../plugins/plugin.js';
 import { formatBytes } from '../core/format.js';
 import { faultPoint } from './fault-point.js';
-import { withNodeStopped } from './node-stopped.js';
-import { StepLog, checkHolders, confirmHealthy, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { nodesToStop, withNodeStopped } from './node-stopped.js';
+import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 
 /**
  * stop → archive → restart → upload, the same for every chain, around withNodeStopped
@@ -124,16 +124,8 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
     }
     lock = await acquireLock(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.snapplan.lock`), { purpose: 'backup' });
 
-    const toStop = before === 'stopped' || controller.kind === 'none' ? [] : [{ controller }];
-    if (toStop.length === 0) log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
-    const rpc = request.rpc;
-    const job = await withNodeStopped({
-      log,
-      nodes: toStop,
-      restart: request.restart,
-      steps: { stop: 'stop', start: 'restart' },
-      health: () => (rpc === undefined ? { skip: 'health-after', reason: 'no --rpc' } : { name: 'health-after', run: () => confirmHealthy(request.plugin, rpc, env, request.healthTimeoutMs) }),
-    }, async () => {
+    const nodes = nodesToStop(log, controller, before);
+    const job = await withNodeStopped({ log, nodes, restart: request.restart, steps: { stop: 'stop', start: 'restart' }, health: healthAfter(request, env) }, async () => {
       await faultPoint('backup: open-files');
       if (controller.kind !== 'none') checkHolders(memberPaths, log, 'archive');
       const result = await log.run('archive', () => createArchive({

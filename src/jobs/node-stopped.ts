@@ -121,3 +121,15 @@ export async function withNodeStopped<T>(options: NodeStoppedOptions, work: () =
 function name(step: string, node: StoppableNode): string {
   return `${step}${node.suffix ?? ''}`;
 }
+
+/**
+ * The node a job stops: none when it is already stopped or no manager controls it (the `stop`
+ * step then says why it was skipped), else the one the controller runs.
+ */
+export function nodesToStop(log: StepLog, controller: ServiceController, before: string): StoppableNode[] {
+  if (before === 'stopped' || controller.kind === 'none') {
+    log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
+    return [];
+  }
+  return [{ controller }];
+}

@@ -13,7 +13,7 @@ import { checksumFor } from '../ops/sha256-file.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
 import type { BackupSet, ChainPlugin, Finding, NodeHealth } from '../plugins/plugin.js';
 import { faultPoint } from './fault-point.js';
-import { withNodeStopped } from './node-stopped.js';
+import { nodesToStop, withNodeStopped } from './node-stopped.js';
 import { StepLog, confirmHealthy, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 import { utcStamp } from '../core/time.js';
 
@@ -186,8 +186,7 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
 
     // From here on the node is touched: failures exit 1, and the service is started again.
     before = await knownState(controller);
-    const toStop = before === 'stopped' || controller.kind === 'none' ? [] : [{ controller }];
-    if (toStop.length === 0) log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
+    const toStop = nodesToStop(log, controller, before);
     const rpc = request.rpc;
     const job = await withNodeStopped({
       log,

@@ -81,6 +81,15 @@ export async function confirmHealthy(plugin: ChainPlugin, rpc: string, env: Plug
 }
 
 /**
+ * backup's and volume-snapshot's health step after the restart (`health-after`): skipped
+ * without an RPC address, else the plugin's confirmRestored.
+ */
+export function healthAfter(request: { readonly plugin: ChainPlugin; readonly rpc: string | undefined; readonly healthTimeoutMs: number }, env: PluginEnv): () => { name: string; run: () => Promise<unknown> } | { skip: string; reason: string } {
+  const rpc = request.rpc;
+  return () => (rpc === undefined ? { skip: 'health-after', reason: 'no --rpc' } : { name: 'health-after', run: () => confirmHealthy(request.plugin, rpc, env, request.healthTimeoutMs) });
+}
+
+/**
  * Nothing may hold the folder open while it is copied: a live holder means a corrupt copy.
  * Recorded as the `open-files` step; a holder is a refusal (exit 2 when nothing changed yet).
  */

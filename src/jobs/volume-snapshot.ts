@@ -4,8 +4,8 @@ import { ExternalError, UserError } from '../core/errors.js';
 import { capture, describeExit } from '../core/process.js';
 import type { ChainPlugin, NodeHealth } from '../plugins/plugin.js';
 import { faultPoint } from './fault-point.js';
-import { withNodeStopped } from './node-stopped.js';
-import { StepLog, checkHolders, confirmHealthy, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { nodesToStop, withNodeStopped } from './node-stopped.js';
+import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 import { createEbsSnapshot, describeVolume, makeEc2Client, VOLUME_ID, waitForEbsSnapshot, type Ec2Settings, type EbsSnapshot } from '../ops/ec2.js';
 import { acquireLock, type HeldLock } from '../ops/lock.js';
 import { checkLvmArgs, lvmPreflight, lvmSnapshot } from '../ops/lvm.js';
@@ -156,16 +156,8 @@ export async function runVolumeSnapshot(request: VolumeSnapshotRequest, env: Vol
     }
     if (dataDir !== null) lock = await acquireLock(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.snapplan.lock`), { purpose: 'volume-snapshot' });
 
-    const toStop = before === 'stopped' || controller.kind === 'none' ? [] : [{ controller }];
-    if (toStop.length === 0) log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
-    const rpc = request.rpc;
-    const job = await withNodeStopped({
-      log,
-      nodes: toStop,
-      restart: request.restart,
-      steps: { stop: 'stop', start: 'restart' },
-      health: () => (rpc === undefined ? { skip: 'health-after', reason: 'no --rpc' } : { name: 'health-after', run: () => confirmHealthy(request.plugin, rpc, env, request.healthTimeoutMs) }),
-    }, async () => {
+    const nodes = nodesToStop(log, controller, before);
+    const job = await withNodeStopped({ log, nodes, restart: request.restart, steps: { stop: 'stop', start: 'restart' }, health: healthAfter(request, env) }, async () => {
       await faultPoint('volume-snapshot: open-files');
       if (dataDir !== null) checkHolders([dataDir], log, 'snapshot');
       else log.skip('open-files', 'no --data-dir');

@@ -48,6 +48,17 @@ async function lightUnit(dir: string): Promise<{ env: NodeJS.ProcessEnv; running
   return { env, running: () => unitRunning(services, 'node') };
 }
 
+type JobDoc = { ok: boolean; error: { message: string } | null; steps: { name: string; status: string }[]; service: { after: string } };
+
+/** After each run: the unit runs, the report says it was stopped and started, and why it failed. */
+function expectStartedAgain(node: { running: () => boolean }, doc: JobDoc | undefined, kind: Kind, hit: boolean, start: 'restart' | 'start'): void {
+  expect(node.running()).toBe(true);
+  expect(doc?.service.after).toBe('running');
+  expect(stepNames(doc as never)).toEqual(expect.arrayContaining(['stop:ok', `${start}:ok`]));
+  if (hit) expect(doc?.error?.message).toMatch(faultText(kind));
+  else expect(doc?.ok).toBe(true);
+}
+
 const faultText = (kind: Kind) => (kind === 'throw' ? /injected fault at/ : /interrupted \(SIGINT\) at/);
 
 describe.each<Kind>(['throw', 'abort'])('a %s between stop and start', (kind) => {
@@ -56,16 +67,12 @@ describe.each<Kind>(['throw', 'abort'])('a %s between stop and start', (kind) =>
     const data = path.join(dir, 'mainnet');
     await mkdir(data, { recursive: true });
     const node = await lightUnit(dir);
-    let doc: { ok: boolean; error: { message: string } | null; steps: { name: string; status: string }[]; service: { after: string } } | undefined;
+    let doc: JobDoc | undefined;
     const seen = await everyPoint(kind, async (signal) => {
       const result = await runMain(['backup', 'generic', '--service', 'node', '--data-dir', data, '--to', dir, '--json'], { cwd: dir, env: node.env, signal });
       doc = JSON.parse(result.stdout);
     }, async (_at, hit) => {
-      expect(node.running()).toBe(true);
-      expect(doc?.service.after).toBe('running');
-      expect(stepNames(doc as never)).toEqual(expect.arrayContaining(['stop:ok', 'restart:ok']));
-      if (hit) expect(doc?.error?.message).toMatch(faultText(kind));
-      else expect(doc?.ok).toBe(true);
+      expectStartedAgain(node, doc, kind, hit, 'restart');
     });
     expect(seen).toEqual(['backup: open-files', 'backup: archived']);
   });
@@ -78,7 +85,7 @@ describe.each<Kind>(['throw', 'abort'])('a %s between stop and start', (kind) =>
     const backup = await runMain(['backup', 'generic', '--service', 'node', '--data-dir', data, '--to', dir, '--json'], { cwd: dir, env: node.env });
     expect(backup.exitCode, backup.stderr).toBe(0);
     const archive = JSON.parse(backup.stdout).archive.location as string;
-    let doc: { ok: boolean; error: { message: string } | null; steps: { name: string; status: string }[]; service: { after: string } } | undefined;
+    let doc: JobDoc | undefined;
     let minute = 0;
     const seen = await everyPoint(kind, async (signal) => {
       // A new minute per run: each swap keeps the old data under a new time-stamped name.
@@ -86,11 +93,7 @@ describe.each<Kind>(['throw', 'abort'])('a %s between stop and start', (kind) =>
       const result = await runMain(['restore', 'generic', '--service', 'node', '--data-dir', data, '--from', archive, '--json'], { cwd: dir, env: node.env, signal, now });
       doc = JSON.parse(result.stdout);
     }, async (_at, hit) => {
-      expect(node.running()).toBe(true);
-      expect(doc?.service.after).toBe('running');
-      expect(stepNames(doc as never)).toEqual(expect.arrayContaining(['stop:ok', 'start:ok']));
-      if (hit) expect(doc?.error?.message).toMatch(faultText(kind));
-      else expect(doc?.ok).toBe(true);
+      expectStartedAgain(node, doc, kind, hit, 'start');
       expect((await readdir(dir)).filter((n) => n.includes('staging'))).toEqual([]);
     });
     expect(seen[0]).toBe('restore: open-files');
@@ -103,17 +106,13 @@ describe.each<Kind>(['throw', 'abort'])('a %s between stop and start', (kind) =>
     await mkdir(data, { recursive: true });
     const node = await lightUnit(dir);
     const zfsState = fakeState(dir, 'zfs', { datasets: { 'tank/stacks': { mountpoint: path.join(dir, 'stacks') } }, snapshots: {} });
-    let doc: { ok: boolean; error: { message: string } | null; steps: { name: string; status: string }[]; service: { after: string } } | undefined;
+    let doc: JobDoc | undefined;
     let n = 0;
     const seen = await everyPoint(kind, async (signal) => {
       const result = await runMain(['volume-snapshot', 'zfs', 'generic', '--service', 'node', '--data-dir', data, '--name', `s${n++}`, '--json'], { cwd: dir, env: { ...node.env, FAKE_ZFS: zfsState }, signal });
       doc = JSON.parse(result.stdout);
     }, async (_at, hit) => {
-      expect(node.running()).toBe(true);
-      expect(doc?.service.after).toBe('running');
-      expect(stepNames(doc as never)).toEqual(expect.arrayContaining(['stop:ok', 'restart:ok']));
-      if (hit) expect(doc?.error?.message).toMatch(faultText(kind));
-      else expect(doc?.ok).toBe(true);
+      expectStartedAgain(node, doc, kind, hit, 'restart');
     });
     expect(seen).toEqual(['volume-snapshot: open-files', 'volume-snapshot: snapshot', 'volume-snapshot: snapshotted']);
   });
