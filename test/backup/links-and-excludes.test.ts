@@ -78,4 +78,13 @@ describe('exclude patterns in a backup', () => {
     expect(backup.exitCode).toBe(2);
     expect(backup.stderr).toContain('--exclude "../x" names no path inside the data folder');
   });
+
+  it('backup --help points to the README section on the patterns, which exists', async () => {
+    const dir = await tempDir();
+    const help = await runMain(['backup', '--help'], { cwd: dir });
+    expect(help.stdout).toContain('"Exclude patterns" in the README');
+    expect(help.stdout).not.toContain('docs/backup.md');
+    const readme = await readFile(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain('\n### Exclude patterns\n');
+  });
 });

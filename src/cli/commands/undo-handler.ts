@@ -52,7 +52,7 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
   return ExitCode.Ok;
 }
 
-/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/plugins/k8s/replica-journal.ts). */
+/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/jobs/k8s/replica-journal.ts). */
 async function isK8sJobJournal(file: string): Promise<boolean> {
   let handle;
   try {
