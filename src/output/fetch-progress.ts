@@ -1,7 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { FetchEvent } from '../agave/fetch/fetch-service.js';
-import type { Writer } from '../cli/context.js';
-import { formatBytes } from './format.js';
+import type { Writer } from '../core/io.js';
+import { formatBytes } from '../core/format.js';
 
 /** Without a terminal, one progress line per this many milliseconds (logs stay readable). */
 const LINE_EVERY_MS = 10_000;

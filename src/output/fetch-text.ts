@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { FetchOutcome } from '../agave/fetch/fetch-service.js';
 import { describeTarget } from '../agave/fetch/fetch-target.js';
 import type { Candidate } from '../agave/fetch/select-candidates.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../core/format.js';
 import { renderPlanText } from './plan-text.js';
 
 export interface FetchTextOptions {

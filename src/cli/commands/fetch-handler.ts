@@ -5,7 +5,7 @@ import type { FetchTarget } from '../../agave/fetch/fetch-target.js';
 import { UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { colorLevel, type CliContext } from '../context.js';
 import { announcementFromArgs } from '../options/announcement-options.js';
 import { folderOptions } from '../options/ledger-options.js';

@@ -7,8 +7,8 @@ import { quarantineStatus } from '../../ops/quarantine-status.js';
 import { confirm } from '../prompt.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { UndoAction } from '../../ops/undo.js';
-import { formatBytes, plural } from '../../output/format.js';
-import { toJson } from '../../output/json.js';
+import { formatBytes, plural } from '../../core/format.js';
+import { toJson } from '../../core/json.js';
 import type { CliContext } from '../context.js';
 import type { UndoArgs } from './undo.js';
 
@@ -144,7 +144,7 @@ function dryRun(outcome: UndoPreviewOutcome, args: UndoArgs, ctx: CliContext): n
   return blocked ? ExitCode.Failed : ExitCode.Ok;
 }
 
-/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/plugins/k8s/replica-journal.ts). */
+/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/jobs/k8s/replica-journal.ts). */
 async function isK8sJobJournal(file: string): Promise<boolean> {
   let handle;
   try {

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Candidate } from '../../agave/fetch/select-candidates.js';
-import { formatBytes } from '../../output/format.js';
+import { formatBytes } from '../../core/format.js';
 import type { FetchRunState } from '../hooks/use-fetch-run.js';
 import { shortenMiddle } from '../text.js';
 import { ProgressBar } from './ProgressBar.js';

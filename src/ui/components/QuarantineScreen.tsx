@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReactNode } from 'react';
 import type { UndoOutcome } from '../../agave/apply/undo-service.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import type { QuarantineState } from '../../ops/quarantine-status.js';
 import { holdsItems, type QuarantineList } from '../quarantine-list.js';
 import type { Async } from '../model.js';

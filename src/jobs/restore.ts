@@ -6,12 +6,16 @@ import { hashFile } from '../ops/copy.js';
 import { ensureDirectory, lstatOrNull } from '../ops/fs-util.js';
 import { acquireLock, type HeldLock } from '../ops/lock.js';
 import { findHolders } from '../ops/open-files.js';
-import { findSwapRecord, rollbackSwap, swapIn, utcStamp, type Placement, type SwapRecord } from '../ops/restore-swap.js';
+import { findSwapRecord, rollbackSwap, swapIn, type Placement, type SwapRecord } from '../ops/restore-swap.js';
 import { downloadFile, makeS3Client, parseS3Url, readSmallObject, type S3Settings } from '../ops/s3.js';
 import { extractZstdTar } from '../ops/safe-extract.js';
+import { checksumFor } from '../ops/sha256-file.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
-import type { BackupSet, ChainPlugin, Finding, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import type { BackupSet, ChainPlugin, Finding, NodeHealth } from '../plugins/plugin.js';
+import { faultPoint } from './fault-point.js';
+import { nodesToStop, withNodeStopped } from './node-stopped.js';
+import { StepLog, confirmHealthy, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { utcStamp } from '../core/time.js';
 
 /**
  * fetch → verify sha256 → extract into staging (all before the node is touched: a bad archive
@@ -44,6 +48,8 @@ export interface RestoreEnv {
   readonly now: Date;
   readonly signal?: AbortSignal | undefined;
   readonly onEvent: (text: string) => void;
+  /** Bytes of a long step (extract: tar bytes unpacked, of about the archived bytes). */
+  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
 }
 
 export interface RestoredArchive {
@@ -93,9 +99,57 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
   let node: NodeHealth | null = null;
   let error: unknown = null;
   let changed = false;
-  let stopped = false;
   let holdStart = false;
   let lock: HeldLock | null = null;
+  /** Everything between the stop and the start: the holders check, then the swap or the rollback. */
+  const replaceData = async (record: SwapRecord | null): Promise<void> => {
+    await faultPoint('restore: open-files');
+    if ((await lstatOrNull(dataDir)) !== null) {
+      const holders = findHolders([dataDir]);
+      if (holders.length > 0) throw new UserError(`A live process holds ${dataDir} open: pid ${holders[0]?.pid} (${holders[0]?.commandLine.slice(0, 80)}).`, { hint: 'Stop the node (--service/--service-manager) and run again.' });
+    }
+    if (record !== null) {
+      const rolled = record;
+      changed = true;
+      await log.run('rollback', () => rollbackSwap(rolled, env.now), (r) => `restored data moved to ${r.movedAside}`);
+      records.push(rolled);
+    } else {
+      for (const [index, item] of prepared.entries()) {
+        changed = true;
+        const swapped = await log.run(`swap ${item.facts.name}`, () => swapIn(item.staging as string, item.placements as Placement[], {
+          dataDir,
+          layout: item.layoutKind,
+          // Two archives in one run get two records, a second apart in their names.
+          now: new Date(env.now.getTime() + index * 1000),
+          archive: item.facts.source,
+        }), (r) => `old data in ${r.oldDir}`);
+        records.push(swapped);
+        await faultPoint(`restore: swapped ${item.facts.name}`);
+        // What the placements did not take (Loom's unit file) is kept with the old data, never written to /etc.
+        const leftovers = await leftoverFiles(item.staging as string);
+        let restoredUnit: string | undefined;
+        if (leftovers.length > 0 && swapped.layout === 'members') {
+          const keep = path.join(swapped.oldDir, 'from-backup');
+          await ensureDirectory(keep);
+          for (const name of leftovers) await rename(path.join(item.staging as string, name), path.join(keep, name));
+          restoredUnit = leftovers.filter((n) => n.endsWith('.service')).map((n) => path.join(keep, n))[0];
+          if (restoredUnit) findings.push({ code: 'unit-from-backup', severity: 'info', message: `The backup's unit file is in ${restoredUnit}; the installed unit was not changed.` });
+        }
+        await rm(item.staging as string, { recursive: true, force: true });
+        if (index === prepared.length - 1) {
+          await faultPoint('restore: check after swap');
+          const after = await request.plugin.checkAfterSwap(dataDir, env, { unitFile: request.unitFile, restoredUnit });
+          findings.push(...after);
+        }
+      }
+      const blocking = findings.filter((f) => f.severity === 'error');
+      if (blocking.length > 0) {
+        holdStart = true;
+        throw new ExternalError(`Restored, but not started: ${blocking.map((f) => f.message).join(' ')}`, { command: 'check', args: [] }, { hint: blocking.map((f) => f.remedy).filter(Boolean).join(' ') || `Fix it, or put the old data back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` });
+      }
+    }
+    await faultPoint('restore: swapped');
+  };
   try {
     if (request.restart && controller.kind === 'process' && !controller.canStart) {
       throw new UserError('--service-manager process cannot start the node without its command.', { hint: 'Put the start command after --, or pass --no-restart.' });
@@ -117,7 +171,7 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
       for (const [index, item] of prepared.entries()) {
         await log.run(`fetch-verify ${item.facts.name}`, () => fetchAndVerify(item, request, env, parent), () => `sha256 ${item.facts.sha256?.slice(0, 16)}…`);
         const staging = path.join(parent, `.${path.basename(dataDir)}.snapplan-staging-${utcStamp(env.now)}-${index}`);
-        const extracted = await log.run(`extract ${item.facts.name}`, () => extractZstdTar(item.local, staging, env.signal), (r) => `${r.entries} entries`);
+        const extracted = await log.run(`extract ${item.facts.name}`, () => extractZstdTar(item.local, staging, env.signal, (bytes) => env.onProgress?.('extract', bytes, archivedBytes(item.manifest))), (r) => `${r.entries} entries`);
         item.staging = staging;
         const set = item.facts.set ?? request.set ?? 'data';
         const layout = request.plugin.layout(dataDir, set, { unitFile: request.unitFile });
@@ -132,77 +186,35 @@ export async function runRestore(request: RestoreRequest, env: RestoreEnv): Prom
 
     // From here on the node is touched: failures exit 1, and the service is started again.
     before = await knownState(controller);
-    if (before === 'stopped' || controller.kind === 'none') log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
-    else {
-      changed = true;
-      stopped = true;
-      await log.run('stop', () => controller.stop(), () => controller.label);
-    }
-    if ((await lstatOrNull(dataDir)) !== null) {
-      const holders = findHolders([dataDir]);
-      if (holders.length > 0) throw new UserError(`A live process holds ${dataDir} open: pid ${holders[0]?.pid} (${holders[0]?.commandLine.slice(0, 80)}).`, { hint: 'Stop the node (--service/--service-manager) and run again.' });
-    }
-    if (record !== null) {
-      const rolled = record;
-      changed = true;
-      await log.run('rollback', () => rollbackSwap(rolled, env.now), (r) => `restored data moved to ${r.movedAside}`);
-      records.push(rolled);
-    } else {
-      for (const [index, item] of prepared.entries()) {
-        changed = true;
-        const swapped = await log.run(`swap ${item.facts.name}`, () => swapIn(item.staging as string, item.placements as Placement[], {
-          dataDir,
-          layout: item.layoutKind,
-          // Two archives in one run get two records, a second apart in their names.
-          now: new Date(env.now.getTime() + index * 1000),
-          archive: item.facts.source,
-        }), (r) => `old data in ${r.oldDir}`);
-        records.push(swapped);
-        // What the placements did not take (Loom's unit file) is kept with the old data, never written to /etc.
-        const leftovers = await leftoverFiles(item.staging as string);
-        let restoredUnit: string | undefined;
-        if (leftovers.length > 0 && swapped.layout === 'members') {
-          const keep = path.join(swapped.oldDir, 'from-backup');
-          await ensureDirectory(keep);
-          for (const name of leftovers) await rename(path.join(item.staging as string, name), path.join(keep, name));
-          restoredUnit = leftovers.filter((n) => n.endsWith('.service')).map((n) => path.join(keep, n))[0];
-          if (restoredUnit) findings.push({ code: 'unit-from-backup', severity: 'info', message: `The backup's unit file is in ${restoredUnit}; the installed unit was not changed.` });
-        }
-        await rm(item.staging as string, { recursive: true, force: true });
-        if (index === prepared.length - 1) {
-          const after = await request.plugin.checkAfterSwap(dataDir, env, { unitFile: request.unitFile, restoredUnit });
-          findings.push(...after);
-        }
-      }
-      const blocking = findings.filter((f) => f.severity === 'error');
-      if (blocking.length > 0) {
-        holdStart = true;
-        throw new ExternalError(`Restored, but not started: ${blocking.map((f) => f.message).join(' ')}`, { command: 'check', args: [] }, { hint: blocking.map((f) => f.remedy).filter(Boolean).join(' ') || `Fix it, or put the old data back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` });
-      }
-    }
+    const toStop = nodesToStop(log, controller, before);
+    const rpc = request.rpc;
+    const job = await withNodeStopped({
+      log,
+      nodes: toStop,
+      restart: request.restart,
+      steps: { stop: 'stop', start: 'start' },
+      // A node that was already stopped is started too once its data was replaced.
+      startAlso: () => (changed && controller.kind !== 'none' && toStop.length === 0 ? [{ controller }] : []),
+      holdStart: () => (holdStart ? 'a check failed' : null),
+      health: (workFailed) => {
+        if (rpc === undefined) return { skip: 'health', reason: 'no --rpc' };
+        // After a rollback the old data is known good: healthy is enough.
+        const grow = !workFailed && !request.rollback && records.length > 0 ? request.growBlocks : 0;
+        const hint = records.length > 0 && !request.rollback ? `The old data is kept; to put it back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` : undefined;
+        return {
+          name: grow > 0 ? `health (wait for ${grow} new block(s))` : 'health',
+          run: async () => {
+            node = await confirmHealthy(request.plugin, rpc, env, request.healthTimeoutMs, grow, hint);
+            return node;
+          },
+        };
+      },
+    }, () => replaceData(record));
+    changed ||= job.stopped.length > 0;
+    if (job.error !== null) throw job.error;
   } catch (caught) {
     error = caught;
   } finally {
-    const shouldStart = stopped || (changed && controller.kind !== 'none' && before !== null);
-    if (shouldStart && !holdStart) {
-      if (!request.restart) log.skip('start', '--no-restart');
-      else {
-        try {
-          await log.run('start', () => controller.start(), () => controller.label);
-          if (request.rpc) {
-            // After a rollback the old data is known good: healthy is enough.
-            const grow = error === null && !request.rollback && records.length > 0 ? request.growBlocks : 0;
-            node = await log.run(grow > 0 ? `health (wait for ${grow} new block(s))` : 'health', async () => {
-              const result = await request.plugin.confirmRestored(request.rpc as string, env, { timeoutMs: request.healthTimeoutMs, growBlocks: grow });
-              if (result.status === 'failed') throw new ExternalError(result.message, { command: 'GET', args: [request.rpc as string] }, records.length > 0 && !request.rollback ? { hint: `The old data is kept; to put it back: snapplan restore ${request.plugin.id} --data-dir ${dataDir} --rollback` } : undefined);
-              return result.status === 'ok' ? result.value : null;
-            }, (h) => (h?.height != null ? `height ${h.height}` : undefined));
-          } else log.skip('health', 'no --rpc');
-        } catch (startError) {
-          error ??= startError;
-        }
-      }
-    } else if (holdStart) log.skip('start', 'a check failed');
     if (before !== null) after = await controller.state().catch(() => 'unknown' as const);
     for (const item of prepared) {
       if (item.staging) await rm(item.staging, { recursive: true, force: true });
@@ -251,8 +263,12 @@ async function describe(source: string, request: RestoreRequest, env: RestoreEnv
       manifest = null;
     }
   }
-  const fromFile = shaText === null ? null : (/^([0-9a-fA-F]{64})\b/.exec(shaText.trim())?.[1]?.toLowerCase() ?? null);
-  const expected = request.sha256?.toLowerCase() ?? fromFile;
+  let expected = request.sha256?.toLowerCase() ?? null;
+  if (expected === null && shaText !== null) {
+    const found = checksumFor(shaText, name, `${name}${SHA256_SUFFIX}`);
+    if (!found.ok) throw new ArchiveRefusedError(`No usable sha256 for ${name}: ${found.problem}.`, 'no-checksum', undefined, { hint: 'Fetch the .sha256 file again, or give the checksum with --sha256.' });
+    expected = found.sha256;
+  }
   if (expected === null || !/^[0-9a-f]{64}$/.test(expected)) {
     throw new ArchiveRefusedError(`No sha256 for ${name}: neither --sha256 nor ${name}${SHA256_SUFFIX} beside it.`, 'no-checksum', undefined, { hint: 'Restore only archives whose checksum you can check.' });
   }
@@ -316,4 +332,10 @@ async function leftoverFiles(staging: string): Promise<string[]> {
     if (stats && !(stats.isDirectory() && (await readdir(path.join(staging, name))).length === 0)) out.push(name);
   }
   return out;
+}
+
+/** What the manifest says the archive holds (file bytes; the tar stream is a little more). */
+function archivedBytes(manifest: Record<string, unknown> | null): number | null {
+  const bytes = (manifest?.['archive'] as { bytes?: unknown } | undefined)?.bytes;
+  return typeof bytes === 'number' && bytes > 0 ? bytes : null;
 }

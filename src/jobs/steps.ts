@@ -1,6 +1,7 @@
 import { ExternalError, SnapplanError, UserError } from '../core/errors.js';
+import { findHolders } from '../ops/open-files.js';
 import type { ServiceController, ServiceState } from '../ops/service-control.js';
-import type { ChainPlugin, PluginEnv } from './plugin.js';
+import type { ChainPlugin, NodeHealth, PluginEnv } from '../plugins/plugin.js';
 
 /** One step of a job as reported in text and JSON: what ran, how it ended, how long it took. */
 export interface StepRecord {
@@ -70,35 +71,42 @@ export function jobExitCode(report: ErrorReport | null, changed: boolean): numbe
 }
 
 /**
- * After a stop, whatever happened meanwhile: start the service again (unless --no-restart)
- * and confirm its health. Returns the error to report, or null; never throws, so the caller's
- * own failure is not masked.
+ * The health check after a restart. It ignores the job's signal: after a Ctrl-C the node is
+ * still started and confirmed (a second Ctrl-C only reminds, see cli/context.ts).
  */
-export async function restartAndConfirm(
-  log: StepLog,
-  controller: ServiceController,
-  request: { readonly restart: boolean; readonly rpc: string | undefined; readonly plugin: ChainPlugin; readonly healthTimeoutMs: number },
-  env: PluginEnv,
-): Promise<unknown> {
-  if (!request.restart) {
-    log.skip('restart', '--no-restart');
-    return null;
+export async function confirmHealthy(plugin: ChainPlugin, rpc: string, env: PluginEnv, timeoutMs: number, growBlocks = 0, hint?: string): Promise<NodeHealth | null> {
+  const result = await plugin.confirmRestored(rpc, { ...env, signal: undefined }, { timeoutMs, growBlocks });
+  if (result.status === 'failed') throw new ExternalError(result.message, { command: 'GET', args: [rpc] }, hint === undefined ? undefined : { hint });
+  return result.status === 'ok' ? result.value : null;
+}
+
+/**
+ * backup's and volume-snapshot's health step after the restart (`health-after`): skipped
+ * without an RPC address, else the plugin's confirmRestored.
+ */
+export function healthAfter(request: { readonly plugin: ChainPlugin; readonly rpc: string | undefined; readonly healthTimeoutMs: number }, env: PluginEnv): () => { name: string; run: () => Promise<unknown> } | { skip: string; reason: string } {
+  const rpc = request.rpc;
+  return () => (rpc === undefined ? { skip: 'health-after', reason: 'no --rpc' } : { name: 'health-after', run: () => confirmHealthy(request.plugin, rpc, env, request.healthTimeoutMs) });
+}
+
+/**
+ * Nothing may hold the folder open while it is copied: a live holder means a corrupt copy.
+ * Recorded as the `open-files` step; a holder is a refusal (exit 2 when nothing changed yet).
+ */
+export function checkHolders(paths: readonly string[], log: StepLog, what: 'archive' | 'snapshot'): void {
+  const holders = findHolders(paths);
+  if (holders.length === 0) {
+    log.steps.push({ name: 'open-files', status: 'ok', ms: 0 });
+    return;
   }
-  try {
-    await log.run('restart', () => controller.start(), () => controller.label);
-    const rpc = request.rpc;
-    if (rpc === undefined) {
-      log.skip('health-after', 'no --rpc');
-      return null;
-    }
-    await log.run('health-after', async () => {
-      const result = await request.plugin.confirmRestored(rpc, env, { timeoutMs: request.healthTimeoutMs, growBlocks: 0 });
-      if (result.status === 'failed') throw new ExternalError(result.message, { command: 'GET', args: [rpc] });
-    });
-    return null;
-  } catch (error) {
-    return error;
-  }
+  const first = holders[0];
+  const message = `${holders.length} live process(es) hold the folder open, e.g. pid ${first?.pid} (${first?.commandLine.slice(0, 80)}) on ${first?.path}.`;
+  log.fail('open-files', message);
+  throw new UserError(`Refusing to ${what}: ${message}`, {
+    hint: what === 'archive'
+      ? 'A copy taken while the node runs is corrupt. Stop it (--service/--service-manager) and run again.'
+      : 'A snapshot taken while the node writes is corrupt. Stop it (--service/--service-manager) and run again.',
+  });
 }
 
 /**

@@ -47,7 +47,7 @@ export async function undoK8sJob(
   // which ordinals will start on an empty volume.
   if (missingClaims.length > 0) onEvent(`warning: the restore deleted ${missingClaims.join(', ')} and did not recreate it; the StatefulSet creates it empty from its template on scale-up. Run the restore again for it.`);
   const kubectl = new Kubectl({ ...kubectlOptions, namespace: begin.namespace, context: begin.context });
-  const journal = kubectlOptions.dryRun ? null : ReplicaJournal.open(path);
+  const journal = kubectlOptions.dryRun ? null : await ReplicaJournal.open(path);
   const back = await scaleBack(kubectl, begin.statefulset, begin.replicas, journal, 'undo', { ...scale, onEvent });
   if (back.scaled) await journal?.append({ type: 'done', outcome: back.error ? 'failed' : 'ok', at: new Date().toISOString() });
   return { ...base, action: 'scaled-back', rollout: back.rollout, error: back.error ? errorReport(back.error) : null };

@@ -3,18 +3,20 @@ import path from 'node:path';
 import { ExternalError, UserError } from '../core/errors.js';
 import { capture, describeExit } from '../core/process.js';
 import type { ChainPlugin, NodeHealth } from '../plugins/plugin.js';
-import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState, jobExitCode } from '../plugins/steps.js';
-import { createEbsSnapshot, describeVolume, makeEc2Client, VOLUME_ID, waitForEbsSnapshot, type Ec2Settings, type EbsSnapshot } from './ec2.js';
-import { acquireLock, type HeldLock } from './lock.js';
-import { checkLvmArgs, lvmPreflight, lvmSnapshot } from './lvm.js';
-import { findHolders } from './open-files.js';
-import { serviceController, type ServiceSpec, type ServiceState } from './service-control.js';
-import { checkZfsNames, zfsDatasetOf, zfsPreflight, zfsSnapshot } from './zfs.js';
+import { faultPoint } from './fault-point.js';
+import { nodesToStop, withNodeStopped } from './node-stopped.js';
+import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { createEbsSnapshot, describeVolume, makeEc2Client, VOLUME_ID, waitForEbsSnapshot, type Ec2Settings, type EbsSnapshot } from '../ops/ec2.js';
+import { acquireLock, type HeldLock } from '../ops/lock.js';
+import { checkLvmArgs, lvmPreflight, lvmSnapshot } from '../ops/lvm.js';
+import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
+import { checkZfsNames, zfsDatasetOf, zfsPreflight, zfsSnapshot } from '../ops/zfs.js';
+import { utcStamp } from '../core/time.js';
 
 /**
- * stop → sync → snapshot → restart, like `backup` (src/plugins/backup-service.ts), for a whole
- * volume: EBS (CreateSnapshot), ZFS (`zfs snapshot`) or LVM (`lvcreate --snapshot`). The restart
- * is in a `finally`: a failing snapshot still starts the node again (unless --no-restart).
+ * stop → sync → snapshot → restart, like `backup` (backup.ts), for a whole volume: EBS
+ * (CreateSnapshot), ZFS (`zfs snapshot`) or LVM (`lvcreate --snapshot`), around withNodeStopped:
+ * a failing snapshot still starts the node again (unless --no-restart).
  *
  * An EBS snapshot holds the blocks as they were when CreateSnapshot returned, so the node is
  * started again right then and the wait for `completed` (minutes to hours for a first snapshot)
@@ -85,7 +87,7 @@ export interface VolumeSnapshotOutcome {
 
 /** `snapplan-20261121T120000Z`: valid as a ZFS snapshot and an LVM volume name, sorts by time. */
 export function defaultSnapshotName(now: Date): string {
-  return `snapplan-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}`;
+  return `snapplan-${utcStamp(now)}`;
 }
 
 /** The seed's tags (Name=Stacks Snapshot, type=chainstate) for Stacks; the chain's name otherwise. */
@@ -125,7 +127,6 @@ export async function runVolumeSnapshot(request: VolumeSnapshotRequest, env: Vol
   let health: NodeHealth | null = null;
   let error: unknown = null;
   let changed = false;
-  let stopped = false;
   let snapshotter: Snapshotter | null = null;
   let lock: HeldLock | null = null;
   const controller = serviceController(request.service);
@@ -155,31 +156,30 @@ export async function runVolumeSnapshot(request: VolumeSnapshotRequest, env: Vol
     }
     if (dataDir !== null) lock = await acquireLock(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.snapplan.lock`), { purpose: 'volume-snapshot' });
 
-    if (before === 'stopped' || controller.kind === 'none') log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
-    else {
+    const nodes = nodesToStop(log, controller, before);
+    const job = await withNodeStopped({ log, nodes, restart: request.restart, steps: { stop: 'stop', start: 'restart' }, health: healthAfter(request, env) }, async () => {
+      await faultPoint('volume-snapshot: open-files');
+      if (dataDir !== null) checkHolders([dataDir], log, 'snapshot');
+      else log.skip('open-files', 'no --data-dir');
+      // The node's last writes may still sit in the page cache; a block-level snapshot sees only
+      // what reached the disk. (`sync -f` flushes the one filesystem holding the folder.)
+      await log.run('sync', async () => {
+        const args = dataDir === null ? [] : ['-f', dataDir];
+        const result = await capture('sync', args, { timeoutMs: 300_000, env: env.env, signal: env.signal });
+        if (result.exitCode !== 0) throw new ExternalError(`sync ${args.join(' ')} ${describeExit(result, 300_000)}.`, { command: 'sync', args, exitCode: result.exitCode, outputTail: result.stderr.trim() });
+      });
+      await faultPoint('volume-snapshot: snapshot');
       changed = true;
-      stopped = true;
-      await log.run('stop', () => controller.stop(), () => controller.label);
-    }
-    if (dataDir !== null) checkHolders(dataDir, log);
-    else log.skip('open-files', 'no --data-dir');
-    // The node's last writes may still sit in the page cache; a block-level snapshot sees only
-    // what reached the disk. (`sync -f` flushes the one filesystem holding the folder.)
-    await log.run('sync', async () => {
-      const args = dataDir === null ? [] : ['-f', dataDir];
-      const result = await capture('sync', args, { timeoutMs: 300_000, env: env.env, signal: env.signal });
-      if (result.exitCode !== 0) throw new ExternalError(`sync ${args.join(' ')} ${describeExit(result, 300_000)}.`, { command: 'sync', args, exitCode: result.exitCode, outputTail: result.stderr.trim() });
+      const made = await log.run('snapshot', () => chosen.create(), (s) => `${s.id} (${s.state})`);
+      await faultPoint('volume-snapshot: snapshotted');
+      return made;
     });
-    changed = true;
-    snapshot = await log.run('snapshot', () => chosen.create(), (s) => `${s.id} (${s.state})`);
+    changed ||= job.stopped.length > 0;
+    snapshot = job.value ?? null;
+    if (job.error !== null) throw job.error;
   } catch (caught) {
     error = caught;
   } finally {
-    if (stopped) {
-      // Always restart: `error ??= await …` would skip the call when something already failed.
-      const restartError = await restartAndConfirm(log, controller, request, env);
-      error ??= restartError;
-    }
     after = before === null ? null : await controller.state().catch(() => 'unknown' as const);
     await lock?.release();
   }
@@ -296,16 +296,4 @@ function toRecord(s: EbsSnapshot): SnapshotRecord {
     tags: s.tags,
     details: { description: s.description, volumeSizeGiB: s.volumeSizeGiB, ...(s.stateMessage ? { stateMessage: s.stateMessage } : {}) },
   };
-}
-
-function checkHolders(dataDir: string, log: StepLog): void {
-  const holders = findHolders([dataDir]);
-  if (holders.length === 0) {
-    log.steps.push({ name: 'open-files', status: 'ok', ms: 0 });
-    return;
-  }
-  const first = holders[0];
-  const message = `${holders.length} live process(es) hold the folder open, e.g. pid ${first?.pid} (${first?.commandLine.slice(0, 80)}) on ${first?.path}.`;
-  log.fail('open-files', message);
-  throw new UserError(`Refusing to snapshot: ${message}`, { hint: 'A snapshot taken while the node writes is corrupt. Stop it (--service/--service-manager) and run again.' });
 }

@@ -2,6 +2,8 @@ import { UserError } from '../../core/errors.js';
 import type { Kubectl } from './kubectl.js';
 import type { ClaimShape } from './manifests.js';
 import type { ReplicaJournal } from './replica-journal.js';
+import { withNodeStopped } from '../node-stopped.js';
+import { StepLog } from '../steps.js';
 
 /** The parts of `kubectl get sts -o json` snapplan reads. */
 export interface StatefulSetJson {
@@ -92,4 +94,38 @@ export async function scaleBack(
   } catch (error) {
     return { scaled: true, rollout: null, error };
   }
+}
+
+export type ScaleBackResult = Awaited<ReturnType<typeof scaleBack>>;
+
+/**
+ * Scale to 0, run the work, and scale back to the recorded count whatever the work did, through
+ * withNodeStopped (the StatefulSet is the node). A scale-down that failed with the pods still
+ * asked for (the `kubectl scale` call itself failed) changes nothing and is not scaled back; one
+ * that failed later (waiting for the pods to go) is. `back` is null when no scale-back ran.
+ */
+export async function withScaledDown<T>(
+  kubectl: Kubectl,
+  info: StatefulSetInfo,
+  journal: ReplicaJournal | null,
+  options: ScaleOptions,
+  work: () => Promise<T>,
+): Promise<{ readonly workError: unknown; readonly back: ScaleBackResult | null }> {
+  let back: ScaleBackResult | null = null;
+  const node = {
+    controller: {
+      label: `statefulset/${info.name}`,
+      stop: () => scaleDown(kubectl, info, journal, options),
+      start: async () => {
+        back = await scaleBack(kubectl, info.name, info.replicas, journal, 'job', options);
+        if (back.error) throw back.error;
+      },
+      // Unreadable: scaling back to the recorded count is harmless, so it counts as down.
+      state: async () => ((await readStatefulSet(kubectl, info.name).catch(() => null))?.replicas ?? 0) === 0 ? 'stopped' as const : 'running' as const,
+    },
+  };
+  // The k8s jobs report their own events (onEvent); the log keeps the steps for the outcome.
+  const job = await withNodeStopped({ log: new StepLog(() => undefined), nodes: [node], restart: true, steps: { stop: 'scale-down', start: 'scale-back' } }, work);
+  const backError = (back as ScaleBackResult | null)?.error ?? null;
+  return { workError: job.error !== null && job.error !== backError ? job.error : null, back };
 }

@@ -1,9 +1,12 @@
 import { ExternalError, UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { errorReport, type ErrorReport } from '../steps.js';
 import type { Kubectl } from './kubectl.js';
 import { volumeSnapshot, type Manifest } from './manifests.js';
 import { ReplicaJournal } from './replica-journal.js';
-import { pvcName, pvcOrdinal, readStatefulSet, scaleBack, scaleDown, type ScaleOptions } from './statefulset.js';
+import { pvcName, pvcOrdinal, readStatefulSet, withScaledDown, type ScaleOptions } from './statefulset.js';
+import { faultPoint } from '../fault-point.js';
+import { utcStamp } from '../../core/time.js';
 
 export interface K8sSnapshotRequest {
   readonly statefulset: string;
@@ -46,7 +49,7 @@ interface VolumeSnapshotJson {
 /**
  * The seed's snapshot workflow with the CSI snapshot API instead of the AWS console: record the
  * replicas, scale to 0, wait for the pods to go, one VolumeSnapshot per PVC, wait until each is
- * readyToUse, and scale back — in a `finally`, so a failed snapshot never leaves the set down.
+ * readyToUse, and scale back — through withScaledDown, so a failed snapshot never leaves the set down.
  */
 export async function runK8sSnapshot(kubectl: Kubectl, request: K8sSnapshotRequest, onEvent: (text: string) => void): Promise<K8sSnapshotResult> {
   const context = await kubectl.currentContext();
@@ -54,7 +57,8 @@ export async function runK8sSnapshot(kubectl: Kubectl, request: K8sSnapshotReque
   const info = await readStatefulSet(kubectl, request.statefulset);
   const pvcs = await kubectl.list<{ metadata?: { name?: string } }>('persistentvolumeclaim');
   const names = new Set(pvcs.map((p) => p.metadata?.name ?? ''));
-  const set = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  // Lower case: Kubernetes object names allow no capitals.
+  const set = utcStamp(request.now).toLowerCase();
   const targets = info.templates.flatMap((t) =>
     [...names]
       .map((n) => ({ pvc: n, claim: t.name, ordinal: pvcOrdinal(n, t.name, info.name) }))
@@ -77,36 +81,33 @@ export async function runK8sSnapshot(kubectl: Kubectl, request: K8sSnapshotReque
   let error: ErrorReport | null = null;
   let scaledBack = false;
   let rollout: string | null = null;
-  try {
-    await scaleDown(kubectl, info, journal, scaleOptions);
+  const { workError, back } = await withScaledDown(kubectl, info, journal, scaleOptions, async () => {
     for (const manifest of manifests) {
       const name = (manifest['metadata'] as { name: string }).name;
+      await faultPoint(`k8s snapshot: apply ${name}`);
       onEvent(`creating VolumeSnapshot ${name}`);
       await kubectl.run(['apply', '-f', '-'], { input: JSON.stringify(manifest) });
       await journal?.append({ type: 'object', action: 'applied', kind: 'VolumeSnapshot', name, at: new Date().toISOString() });
     }
+    await faultPoint('k8s snapshot: wait ready');
     if (!dryRun) await waitReady(kubectl, reports, request, onEvent);
-  } catch (caught) {
-    error = errorReport(caught);
-  } finally {
-    const back = await scaleBack(kubectl, info.name, info.replicas, journal, 'job', scaleOptions);
-    scaledBack = back.scaled;
-    rollout = back.rollout;
-    if (back.error) {
-      const report = errorReport(back.error);
-      error ??= back.scaled
-        ? { ...report, message: `The StatefulSet was scaled back to ${info.replicas}, but its rollout did not finish: ${report.message}` }
-        : { ...report, message: `Scaling ${info.name} back to ${info.replicas} failed: ${report.message}`, hint: `Run snapplan k8s undo --journal ${journal?.path ?? '<journal>'} once kubectl works again.` };
-    }
-    await journal?.append({ type: 'done', outcome: error ? 'failed' : 'ok', at: new Date().toISOString() });
+  });
+  if (workError !== null) error = errorReport(workError);
+  scaledBack = back?.scaled ?? false;
+  rollout = back?.rollout ?? null;
+  if (back?.error) {
+    const report = errorReport(back.error);
+    error ??= back.scaled
+      ? { ...report, message: `The StatefulSet was scaled back to ${info.replicas}, but its rollout did not finish: ${report.message}` }
+      : { ...report, message: `Scaling ${info.name} back to ${info.replicas} failed: ${report.message}`, hint: `Run snapplan k8s undo --journal ${journal?.path ?? '<journal>'} once kubectl works again.` };
   }
+  await journal?.append({ type: 'done', outcome: error ? 'failed' : 'ok', at: new Date().toISOString() });
   return { ...base, snapshots: reports, scaledBack, rollout, journal: journal?.path ?? null, error };
 }
 
 /** Polls every snapshot (not `kubectl wait`): a snapshot's status.error must stop the wait at once. */
 async function waitReady(kubectl: Kubectl, reports: SnapshotReport[], request: K8sSnapshotRequest, onEvent: (text: string) => void): Promise<void> {
-  const deadline = Date.now() + request.readyTimeoutSeconds * 1000;
-  for (;;) {
+  const polled = await pollUntil(async () => {
     for (const [i, report] of reports.entries()) {
       if (report.readyToUse) continue;
       const vs = await kubectl.getObject<VolumeSnapshotJson>('volumesnapshot', report.name);
@@ -120,13 +121,12 @@ async function waitReady(kubectl: Kubectl, reports: SnapshotReport[], request: K
         });
       }
     }
-    if (reports.every((r) => r.readyToUse)) return;
-    if (Date.now() + request.scale.pollIntervalMs > deadline) {
-      const pending = reports.filter((r) => !r.readyToUse).map((r) => r.name);
-      throw new ExternalError(`VolumeSnapshot ${pending.join(', ')} not readyToUse within ${request.readyTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'volumesnapshot'] }, {
-        hint: 'The snapshots may still complete (kubectl get vs); give them longer with --ready-timeout.',
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, request.scale.pollIntervalMs));
+    return { done: reports.every((r) => r.readyToUse), value: undefined };
+  }, { timeoutMs: request.readyTimeoutSeconds * 1000, intervalMs: request.scale.pollIntervalMs });
+  if (!polled.ok) {
+    const pending = reports.filter((r) => !r.readyToUse).map((r) => r.name);
+    throw new ExternalError(`VolumeSnapshot ${pending.join(', ')} not readyToUse within ${request.readyTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'volumesnapshot'] }, {
+      hint: 'The snapshots may still complete (kubectl get vs); give them longer with --ready-timeout.',
+    });
   }
 }

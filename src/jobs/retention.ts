@@ -2,8 +2,10 @@ import { open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ExternalError, UserError } from '../core/errors.js';
-import { MANIFEST_SUFFIX, SHA256_SUFFIX } from './archive.js';
-import { deleteKey, listKeys, s3Key, type S3Location } from './s3.js';
+import { MANIFEST_SUFFIX, SHA256_SUFFIX } from '../ops/archive.js';
+import { deleteKey, listKeys, s3Key, type S3Location } from '../ops/s3.js';
+import type { ChainPlugin } from '../plugins/plugin.js';
+import { CHAINS, getPlugin } from '../plugins/registry.js';
 
 /**
  * Keep the newest N archive sets per node, in a folder or under s3://bucket/prefix. A set is
@@ -52,9 +54,6 @@ export interface ArchiveStore {
 
 const HEAD_BYTES = 256 * 1024;
 const ARCHIVE = '.tar.zst';
-const STACKS_NAME = /^(mainnet|testnet)-stacks-blockchain-(.+)-(\d{4})(\d{2})(\d{2})\.tar\.zst$/;
-const LOOM_NAME = /^(\d{4})-(\d{2})-(\d{2})--(\d{2})(\d{2})(\d{2})-(.+)\.tar\.zst$/;
-const GENERIC_NAME = /^(.+)-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-(.+)\.tar\.zst$/;
 
 export function localStore(folder: string): ArchiveStore {
   return {
@@ -118,6 +117,7 @@ export function s3Store(client: S3Client, location: S3Location): ArchiveStore {
 export async function planRetention(store: ArchiveStore, keep: number): Promise<RetentionPlan> {
   if (!Number.isInteger(keep) || keep < 1) throw new UserError(`--keep ${keep} is not a whole number ≥ 1.`, { hint: 'Retention keeps at least the newest archive of each node.' });
   const files = await store.list();
+  const plugins = await Promise.all(CHAINS.map((chain) => getPlugin(chain)));
   const byName = new Map(files.map((f) => [f.name, f]));
   const sets: ArchiveSet[] = [];
   const leftAlone: LeftAlone[] = [];
@@ -135,7 +135,7 @@ export async function planRetention(store: ArchiveStore, keep: number): Promise<
     }
     const manifestName = `${name}${MANIFEST_SUFFIX}`;
     const manifest = byName.has(manifestName) ? parseManifestHead(await store.readHead(manifestName, HEAD_BYTES)) : null;
-    const identity = manifest ?? fromName(name);
+    const identity = manifest ?? fromName(name, plugins);
     if (identity === null) {
       leftAlone.push({ name, reason: 'no readable manifest and not a name snapplan or Hiro writes' });
       continue;
@@ -219,13 +219,11 @@ export function parseManifestHead(text: string | null): Identity | null {
   return { node: `${str('chain')} ${str('set')} ${str('host')}:${str('dataDir')}`, createdAt: created };
 }
 
-/** Node and time from the chains' naming (src/plugins/*: archiveName), for sets without a manifest. */
-export function fromName(name: string): Identity | null {
-  const stacks = STACKS_NAME.exec(name);
-  if (stacks) return { node: `stacks ${stacks[1]}`, createdAt: `${stacks[3]}-${stacks[4]}-${stacks[5]}T00:00:00.000Z` };
-  const loom = LOOM_NAME.exec(name);
-  if (loom) return { node: `loom ${loom[7]}`, createdAt: `${loom[1]}-${loom[2]}-${loom[3]}T${loom[4]}:${loom[5]}:${loom[6]}.000Z` };
-  const generic = GENERIC_NAME.exec(name);
-  if (generic) return { node: `generic ${generic[1]} ${generic[8]}`, createdAt: `${generic[2]}-${generic[3]}-${generic[4]}T${generic[5]}:${generic[6]}:${generic[7]}.000Z` };
+/** Node and time from the chains' own naming (each plugin's identifyArchive), for sets without a manifest. */
+export function fromName(name: string, plugins: readonly ChainPlugin[]): Identity | null {
+  for (const plugin of plugins) {
+    const identity = plugin.identifyArchive(name);
+    if (identity !== null) return identity;
+  }
   return null;
 }

@@ -3,18 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { ExternalError, UserError } from '../core/errors.js';
 import { createArchive, type ArchiveResult } from '../ops/archive.js';
+import { compileExcludes } from '../ops/exclude-patterns.js';
 import { isInside } from '../ops/fs-util.js';
 import { acquireLock, type HeldLock } from '../ops/lock.js';
-import { findHolders } from '../ops/open-files.js';
 import { makeS3Client, parseS3Url, s3Key, uploadFile, type S3Settings } from '../ops/s3.js';
 import { serviceController, type ServiceSpec, type ServiceState } from '../ops/service-control.js';
-import type { BackupSet, ChainPlugin, NodeHealth } from './plugin.js';
-import { StepLog, errorReport, restartAndConfirm, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import type { BackupSet, ChainPlugin, NodeHealth } from '../plugins/plugin.js';
+import { formatBytes } from '../core/format.js';
+import { faultPoint } from './fault-point.js';
+import { nodesToStop, withNodeStopped } from './node-stopped.js';
+import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 
 /**
- * stop → archive → restart → upload, the same for every chain. The restart is in a `finally`:
- * whatever fails after the stop (the archive, a full disk, Ctrl-C), the service is started
- * again unless --no-restart, and its health confirmed. The upload runs after the restart: the
+ * stop → archive → restart → upload, the same for every chain, around withNodeStopped
+ * (node-stopped.ts): whatever fails after the stop (the archive, a full disk, Ctrl-C), the
+ * service is started again unless --no-restart, and its health confirmed. The upload runs after the restart: the
  * node's downtime is the archive's time only, and the data is no longer needed by then.
  */
 export interface BackupRequest {
@@ -46,6 +49,8 @@ export interface BackupEnv {
   readonly signal?: AbortSignal | undefined;
   readonly toolVersion: string;
   readonly onEvent: (text: string) => void;
+  /** Bytes of a long step (archive: written so far, total unknown; upload: sent of total). */
+  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
 }
 
 export interface BackupOutcome {
@@ -55,7 +60,7 @@ export interface BackupOutcome {
   readonly set: BackupSet;
   readonly dataDir: string;
   readonly destination: string;
-  readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath' | 'streamedList'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
+  readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath' | 'streamedList' | 'unmatchedExcludes'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
   readonly plannedName: string | null;
   readonly service: { manager: string; label: string; before: ServiceState | null; after: ServiceState | null };
   readonly node: { version: string | null; height: number | null; burnHeight: number | null; network: string | null };
@@ -78,6 +83,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
   let changed = false;
   let lock: HeldLock | null = null;
   const controller = serviceController(request.service);
+  const progress = (step: string, bytes: number, total: number | null) => env.onProgress?.(step, bytes, total);
   try {
     // Refusals first: nothing has changed yet, so these exit 2.
     if (!request.plugin.sets.includes(request.set)) throw new UserError(`${request.plugin.id} has no ${request.set} set.`, { hint: `Sets: ${request.plugin.sets.join(', ')}.` });
@@ -90,6 +96,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
       throw new UserError('--service-manager process cannot restart the node without its command.', { hint: 'Put the start command after --, or pass --no-restart.' });
     }
     const layout = request.plugin.layout(dataDir, request.set, { unitFile: request.unitFile });
+    compileExcludes(request.exclude); // a pattern that names nothing inside the folder: refused now
 
     if (request.rpc) {
       const answer = await log.run('health-before', async () => {
@@ -113,49 +120,49 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
     const memberPaths = layout.groups.flatMap((g) => g.members.map((m) => path.join(g.root, m)));
     if (controller.kind === 'none') {
       // Nothing will be stopped: a live holder means a corrupt copy, so refuse now (exit 2).
-      checkHolders(memberPaths, log);
+      checkHolders(memberPaths, log, 'archive');
     }
     lock = await acquireLock(path.join(path.dirname(dataDir), `.${path.basename(dataDir)}.snapplan.lock`), { purpose: 'backup' });
 
-    if (before === 'stopped' || controller.kind === 'none') log.skip('stop', controller.kind === 'none' ? 'no service manager' : 'already stopped');
-    else {
-      changed = true;
-      await log.run('stop', () => controller.stop(), () => controller.label);
-    }
-    if (controller.kind !== 'none') checkHolders(memberPaths, log);
-    const result = await log.run('archive', () => createArchive({
-      groups: layout.groups,
-      outDir,
-      name: plannedName as string,
-      exclude: request.exclude,
-      zstdLevel: request.zstdLevel,
-      spaceFactor: request.spaceFactor,
-      signal: env.signal,
-      onProgress: (written) => env.onEvent(`archive: ${(written / 1024 ** 2).toFixed(0)} MiB written`),
-      manifest: {
-        tool: `snapplan ${env.toolVersion}`,
-        chain: request.plugin.id,
-        set: request.set,
-        createdAt: env.now.toISOString(),
-        host: os.hostname(),
-        dataDir,
-        nodeVersion: version,
-        height: health?.height ?? null,
-        burnHeight: health?.burnHeight ?? null,
-        network: request.network ?? health?.network ?? null,
+    const nodes = nodesToStop(log, controller, before);
+    const job = await withNodeStopped({ log, nodes, restart: request.restart, steps: { stop: 'stop', start: 'restart' }, health: healthAfter(request, env) }, async () => {
+      await faultPoint('backup: open-files');
+      if (controller.kind !== 'none') checkHolders(memberPaths, log, 'archive');
+      const result = await log.run('archive', () => createArchive({
+        groups: layout.groups,
+        outDir,
+        name: plannedName as string,
         exclude: request.exclude,
-        members: layout.groups.map((g) => ({ root: g.root, members: g.members })),
-      },
-    }), (r) => `${r.files} files, ${(r.size / 1024 ** 2).toFixed(1)} MiB`);
+        zstdLevel: request.zstdLevel,
+        spaceFactor: request.spaceFactor,
+        signal: env.signal,
+        onProgress: (written) => progress('archive', written, null),
+        manifest: {
+          tool: `snapplan ${env.toolVersion}`,
+          chain: request.plugin.id,
+          set: request.set,
+          createdAt: env.now.toISOString(),
+          host: os.hostname(),
+          dataDir,
+          nodeVersion: version,
+          height: health?.height ?? null,
+          burnHeight: health?.burnHeight ?? null,
+          network: request.network ?? health?.network ?? null,
+          exclude: request.exclude,
+          members: layout.groups.map((g) => ({ root: g.root, members: g.members })),
+        },
+      }), (r) => `${r.files} files, ${formatBytes(r.size)}`);
+      await faultPoint('backup: archived');
+      return result;
+    });
+    changed = job.stopped.length > 0;
+    if (job.error !== null) throw job.error;
+    const result = job.value as ArchiveResult;
+    for (const pattern of result.unmatchedExcludes) env.onEvent(`warning: --exclude ${pattern} matched nothing`);
     archive = { name: result.name, size: result.size, sha256: result.sha256, files: result.files, bytes: result.bytes, location: result.path, sha256Location: result.sha256Path, manifestLocation: result.manifestPath };
   } catch (caught) {
     error = caught;
   } finally {
-    if (changed) {
-      // Always restart: `error ??= await …` would skip the call when something already failed.
-      const restartError = await restartAndConfirm(log, controller, request, env);
-      error ??= restartError;
-    }
     after = before === null ? null : await controller.state().catch(() => 'unknown' as const);
     await lock?.release();
   }
@@ -170,7 +177,7 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
           await uploadFile(client, s3, uploaded.location, {
             sha256: uploaded.sha256,
             signal: env.signal,
-            onProgress: (sent, total) => env.onEvent(`upload: ${(sent / 1024 ** 2).toFixed(0)} / ${(total / 1024 ** 2).toFixed(0)} MiB`),
+            onProgress: (sent, total) => progress('upload', sent, total),
           });
           // The checksum goes last: its presence says the archive is complete.
           await uploadFile(client, s3, uploaded.sha256Location, { signal: env.signal });
@@ -204,16 +211,4 @@ export async function runBackup(request: BackupRequest, env: BackupEnv): Promise
       error: report,
     };
   }
-}
-
-function checkHolders(paths: readonly string[], log: StepLog): void {
-  const holders = findHolders(paths);
-  if (holders.length === 0) {
-    log.steps.push({ name: 'open-files', status: 'ok', ms: 0 });
-    return;
-  }
-  const first = holders[0];
-  const message = `${holders.length} live process(es) hold the folder open, e.g. pid ${first?.pid} (${first?.commandLine.slice(0, 80)}) on ${first?.path}.`;
-  log.fail('open-files', message);
-  throw new UserError(`Refusing to archive: ${message}`, { hint: 'A copy taken while the node runs is corrupt. Stop it (--service/--service-manager) and run again.' });
 }

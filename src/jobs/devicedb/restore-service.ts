@@ -3,15 +3,19 @@ import { createReadStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { fsyncDirectory, lstatOrNull } from '../../ops/fs-util.js';
 import type { ServiceController } from '../../ops/service-control.js';
-import { failed, ok, skipped, type Outcome } from '../plugin.js';
-import { errorMessage } from '../steps.js';
+import { failed, ok, skipped, type Outcome } from '../../plugins/plugin.js';
+import { faultPoint } from '../fault-point.js';
+import { withNodeStopped } from '../node-stopped.js';
+import { StepLog, errorMessage } from '../steps.js';
 import { clusterOverview, type ClientOptions } from './client.js';
 import { checkFlatTar, extractFlatTar } from './flat-tar.js';
 import { readManifest, type DevicedbManifest } from './manifest.js';
 import type { DevicedbNode } from './node-address.js';
 import type { DevicedbEvent } from './snapshot-service.js';
+import { utcStamp } from '../../core/time.js';
 
 export interface DevicedbRestoreTarget {
   /** The node's -store folder (absolute). */
@@ -70,7 +74,7 @@ export async function runDevicedbRestore(request: DevicedbRestoreRequest, onEven
   onEvent({ type: 'step', text: `checking the ${manifest.pieces.length} pieces of snapshot ${manifest.uuid}` });
   await checkPieces(manifest, dir);
 
-  const stamp = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = utcStamp(request.now);
   const plan = manifest.pieces.map((piece) => {
     const target = request.targets.get(piece.label) as DevicedbRestoreTarget;
     const node: DevicedbNode = target.node ?? { label: piece.label, host: piece.host, port: piece.port };
@@ -108,43 +112,74 @@ export async function runDevicedbRestore(request: DevicedbRestoreRequest, onEven
     }
   }
 
-  // 2. Stop every node: devicedb's restore needs the whole cluster down at once.
-  for (const p of plan) {
-    onEvent({ type: 'step', text: `stopping ${p.piece.label} (${p.target.service.label})` });
+  // 2. Stop every node (devicedb's restore needs the whole cluster down at once), 3. swap the
+  // stores, 4. start every node: withNodeStopped starts each stopped node again whatever fails.
+  const log = new StepLog((text) => onEvent({ type: 'step', text }));
+  let stopFailure: { label: string; error: unknown } | null = null;
+  let swapFailure: { store: string; error: unknown } | null = null;
+  const report = (label: string) => reports.get(label) as { stopped: boolean; swapped: boolean; started: boolean };
+  const nodes = plan.map((p) => {
+    const service = p.target.service;
+    return {
+      label: p.piece.label,
+      suffix: ` ${p.piece.label}`,
+      controller: {
+        label: service.label,
+        state: () => service.state(),
+        start: () => service.start(),
+        stop: async () => {
+          try {
+            await service.stop();
+          } catch (error) {
+            stopFailure ??= { label: p.piece.label, error };
+            throw error;
+          }
+        },
+      },
+    };
+  });
+  const job = await withNodeStopped({
+    log,
+    nodes,
+    restart: true,
+    steps: { stop: 'stop', start: 'start' },
+    onStopped: (node) => void (report((node as (typeof nodes)[number]).label).stopped = true),
+    onStarted: (node) => void (report((node as (typeof nodes)[number]).label).started = true),
+  }, async () => {
+    // A failure puts back the ones already swapped (old store back in place) before the starts.
+    const swapped: typeof plan = [];
+    let current: (typeof plan)[number] | undefined;
     try {
-      await p.target.service.stop();
-      (reports.get(p.piece.label) as { stopped: boolean }).stopped = true;
+      for (const p of plan) {
+        current = p;
+        await faultPoint(`devicedb restore: swap ${p.piece.label}`);
+        if ((await lstatOrNull(p.target.store)) !== null) await rename(p.target.store, p.replaced);
+        await rename(p.staging, p.target.store);
+        await fsyncDirectory(path.dirname(p.target.store));
+        swapped.push(p);
+        report(p.piece.label).swapped = true;
+      }
+      current = undefined;
+      await faultPoint('devicedb restore: swapped');
     } catch (error) {
-      await restartStopped(plan, reports, onEvent);
-      await Promise.all(plan.map((q) => rm(q.staging, { recursive: true, force: true })));
-      return result({ message: `${p.piece.label} could not be stopped: ${errorMessage(error)}`, hint: 'Nothing was replaced; the nodes already stopped were started again.' });
-    }
-  }
-
-  // 3. Swap stores: old aside, piece in. A failure puts back the ones already swapped.
-  const swapped: typeof plan = [];
-  for (const p of plan) {
-    try {
-      if ((await lstatOrNull(p.target.store)) !== null) await rename(p.target.store, p.replaced);
-      await rename(p.staging, p.target.store);
-      await fsyncDirectory(path.dirname(p.target.store));
-      swapped.push(p);
-      (reports.get(p.piece.label) as { swapped: boolean }).swapped = true;
-    } catch (error) {
+      if (current !== undefined) swapFailure = { store: current.target.store, error };
       for (const q of swapped.reverse()) {
         await rename(q.target.store, q.staging).catch(() => undefined);
         if ((await lstatOrNull(q.replaced)) !== null) await rename(q.replaced, q.target.store).catch(() => undefined);
-        (reports.get(q.piece.label) as { swapped: boolean }).swapped = false;
+        report(q.piece.label).swapped = false;
       }
-      if ((await lstatOrNull(p.replaced)) !== null && (await lstatOrNull(p.target.store)) === null) await rename(p.replaced, p.target.store).catch(() => undefined);
-      await Promise.all(plan.map((q) => rm(q.staging, { recursive: true, force: true })));
-      await restartStopped(plan, reports, onEvent);
-      return result({ message: `The store ${p.target.store} could not be replaced: ${errorMessage(error)}`, hint: 'The old stores were put back and the nodes started again.' });
+      if (current !== undefined && (await lstatOrNull(current.replaced)) !== null && (await lstatOrNull(current.target.store)) === null) await rename(current.replaced, current.target.store).catch(() => undefined);
+      throw error;
     }
+  });
+  if (job.error !== null && !plan.every((p) => report(p.piece.label).swapped)) {
+    await Promise.all(plan.map((q) => rm(q.staging, { recursive: true, force: true })));
+    const failed = stopFailure as { label: string; error: unknown } | null;
+    const swap = swapFailure as { store: string; error: unknown } | null;
+    if (!job.worked && failed !== null) return result({ message: `${failed.label} could not be stopped: ${errorMessage(failed.error)}`, hint: 'Nothing was replaced; the nodes already stopped were started again.' });
+    if (swap !== null) return result({ message: `The store ${swap.store} could not be replaced: ${errorMessage(swap.error)}`, hint: 'The old stores were put back and the nodes started again.' });
+    return result({ message: `The restore stopped before every store was replaced: ${errorMessage(job.error)}`, hint: 'The old stores were put back and the nodes started again.' });
   }
-
-  // 4. Start every node, then 5. check that each one sees the same, whole cluster.
-  await restartStopped(plan, reports, onEvent);
   const notStarted = plan.filter((p) => !reports.get(p.piece.label)?.started);
   const kept = plan.filter((p) => p.replaced !== '').map((p) => p.replaced);
   const existingKept = async () => (await Promise.all(kept.map(async (k) => ((await lstatOrNull(k)) ? k : null)))).filter((k): k is string => k !== null);
@@ -216,24 +251,6 @@ async function sha256(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
-async function restartStopped(
-  plan: readonly { piece: { label: string }; target: DevicedbRestoreTarget }[],
-  reports: Map<string, { stopped: boolean; started: boolean }>,
-  onEvent: (event: DevicedbEvent) => void,
-): Promise<void> {
-  for (const p of plan) {
-    const report = reports.get(p.piece.label);
-    if (!report?.stopped || report.started) continue;
-    onEvent({ type: 'step', text: `starting ${p.piece.label} (${p.target.service.label})` });
-    try {
-      await p.target.service.start();
-      report.started = true;
-    } catch (error) {
-      onEvent({ type: 'step', text: `starting ${p.piece.label} FAILED: ${errorMessage(error)}` });
-    }
-  }
-}
-
 /**
  * The check `devicedb cluster overview` stands for: every node answers GET /cluster, lists
  * `expected` nodes, and all list the same node IDs. Polled until the time-out, since a node
@@ -245,9 +262,8 @@ async function checkOverviews(
   request: DevicedbRestoreRequest,
   onEvent: (event: DevicedbEvent) => void,
 ): Promise<Map<string, Outcome<{ nodeIds: readonly string[] }>>> {
-  const deadline = Date.now() + request.overviewTimeoutMs;
   let outcome = new Map<string, Outcome<{ nodeIds: readonly string[] }>>();
-  for (;;) {
+  await pollUntil(async () => {
     outcome = new Map();
     const answers = await Promise.all(nodes.map(async (n) => [n, await clusterOverview(n, request.client)] as const));
     const reference = answers.find(([, a]) => a.ok && a.value.nodeIds.length === expected);
@@ -258,10 +274,8 @@ async function checkOverviews(
       else if (a.value.nodeIds.join(',') !== refIds) outcome.set(n.label, failed('inconsistent', `lists other nodes (${a.value.nodeIds.join(', ')})`));
       else outcome.set(n.label, ok({ nodeIds: a.value.nodeIds }));
     }
-    if ([...outcome.values()].every((o) => o.status === 'ok')) break;
-    if (Date.now() + request.pollIntervalMs > deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, request.pollIntervalMs));
-  }
+    return { done: [...outcome.values()].every((o) => o.status === 'ok'), value: undefined };
+  }, { timeoutMs: request.overviewTimeoutMs, intervalMs: request.pollIntervalMs, signal: request.client.signal });
   for (const n of nodes) {
     const o = outcome.get(n.label);
     onEvent({ type: 'step', text: `overview of ${n.label}: ${o?.status === 'ok' ? `${o.value.nodeIds.length} nodes` : o?.status === 'failed' ? o.message : 'not checked'}` });

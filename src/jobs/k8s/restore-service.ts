@@ -1,11 +1,14 @@
 import { writeFile } from 'node:fs/promises';
 import { ExternalError, UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { errorReport, type ErrorReport } from '../steps.js';
 import type { Kubectl } from './kubectl.js';
 import { ANNOTATION_CLAIM, ANNOTATION_PVC, ebsVolumeManifests, LABEL_SET, LABEL_STS, pvcFromSnapshot, yamlDocuments, type Manifest } from './manifests.js';
 import { parseQuantity, requireQuantity } from './quantity.js';
 import { ReplicaJournal, readJournal } from './replica-journal.js';
-import { pvcName, pvcOrdinal, readStatefulSet, scaleBack, scaleDown, type ClaimTemplate, type ScaleOptions, type StatefulSetInfo } from './statefulset.js';
+import { pvcName, pvcOrdinal, readStatefulSet, withScaledDown, type ClaimTemplate, type ScaleOptions, type StatefulSetInfo } from './statefulset.js';
+import { faultPoint } from '../fault-point.js';
+import { utcStamp } from '../../core/time.js';
 
 /** Where the data comes from: the VolumeSnapshots of one `k8s snapshot` job, or existing EBS volumes. */
 export type RestoreSource =
@@ -115,7 +118,7 @@ export async function runK8sRestore(kubectl: Kubectl, request: K8sRestoreRequest
   const context = await kubectl.currentContext();
   const namespace = kubectl.options.namespace;
   const info = await readStatefulSet(kubectl, request.statefulset);
-  const stamp = request.now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'z').toLowerCase();
+  const stamp = utcStamp(request.now).toLowerCase();
   const warnings: string[] = [];
   const warn = (text: string) => {
     warnings.push(text);
@@ -153,11 +156,11 @@ export async function runK8sRestore(kubectl: Kubectl, request: K8sRestoreRequest
   let error: ErrorReport | null = null;
   let scaledBack = false;
   let rollout: string | null = null;
-  try {
-    await scaleDown(kubectl, info, journal, scaleOptions);
+  const { workError, back } = await withScaledDown(kubectl, info, journal, scaleOptions, async () => {
     // One ordinal at a time, delete then apply: a failure leaves at most one claim missing.
     for (const [i, target] of targets.entries()) {
       const { pvc } = target.report;
+      await faultPoint(`k8s restore: ${pvc}`);
       if (target.report.existing) {
         onEvent(`deleting persistentvolumeclaim/${pvc}`);
         await kubectl.run(['delete', 'persistentvolumeclaim', pvc, '--wait=true', `--timeout=${request.scale.waitTimeoutSeconds}s`], { timeoutMs: (request.scale.waitTimeoutSeconds + 30) * 1000 });
@@ -172,15 +175,17 @@ export async function runK8sRestore(kubectl: Kubectl, request: K8sRestoreRequest
       }
       setState(i, 'applied');
     }
+    await faultPoint('k8s restore: wait bound');
     if (!dryRun && waitBeforeScaleUp) {
       for (const [i, r] of reports.entries()) {
         await waitBound(kubectl, r.pvc, request.scale, onEvent);
         setState(i, 'bound');
       }
     }
-  } catch (caught) {
+  });
+  if (workError !== null) {
     // Past the scale-down something has changed: exit 1, never the usage code 2.
-    error = { ...errorReport(caught), exitCode: 1 };
+    error = { ...errorReport(workError), exitCode: 1 };
     const missing = reports.filter((r) => r.state === 'deleted').map((r) => r.pvc);
     if (missing.length > 0) {
       error = {
@@ -188,18 +193,16 @@ export async function runK8sRestore(kubectl: Kubectl, request: K8sRestoreRequest
         hint: `${error.hint ? `${error.hint} ` : ''}${missing.join(', ')} was deleted and not recreated: on scale-up the StatefulSet creates it empty from its template. Scale to 0 and run the restore again for that ordinal.`,
       };
     }
-  } finally {
-    const back = await scaleBack(kubectl, info.name, info.replicas, journal, 'job', scaleOptions);
-    scaledBack = back.scaled;
-    rollout = back.rollout;
-    if (back.error) {
-      const report = errorReport(back.error);
-      error ??= back.scaled
-        ? { ...report, exitCode: 1, message: `The StatefulSet was scaled back to ${info.replicas}, but its rollout did not finish: ${report.message}` }
-        : { ...report, exitCode: 1, message: `Scaling ${info.name} back to ${info.replicas} failed: ${report.message}`, hint: `Run snapplan k8s undo --journal ${journal?.path ?? '<journal>'} once kubectl works again.` };
-    }
-    await journal?.append({ type: 'done', outcome: error ? 'failed' : 'ok', at: new Date().toISOString() });
   }
+  scaledBack = back?.scaled ?? false;
+  rollout = back?.rollout ?? null;
+  if (back?.error) {
+    const report = errorReport(back.error);
+    error ??= back.scaled
+      ? { ...report, exitCode: 1, message: `The StatefulSet was scaled back to ${info.replicas}, but its rollout did not finish: ${report.message}` }
+      : { ...report, exitCode: 1, message: `Scaling ${info.name} back to ${info.replicas} failed: ${report.message}`, hint: `Run snapplan k8s undo --journal ${journal?.path ?? '<journal>'} once kubectl works again.` };
+  }
+  await journal?.append({ type: 'done', outcome: error ? 'failed' : 'ok', at: new Date().toISOString() });
   // WaitForFirstConsumer claims bind only once their pods exist: check them after the rollout.
   if (!dryRun && !waitBeforeScaleUp && error === null) {
     for (const [i, r] of reports.entries()) {
@@ -398,16 +401,14 @@ async function bindsImmediately(kubectl: Kubectl, targets: Target[], warn: (text
 
 /** Polls the claim (not `kubectl wait`): a claim that stays Pending is reported with its name. */
 async function waitBound(kubectl: Kubectl, pvc: string, scale: Omit<ScaleOptions, 'onEvent'>, onEvent: (text: string) => void): Promise<void> {
-  const deadline = Date.now() + scale.waitTimeoutSeconds * 1000;
   onEvent(`waiting for persistentvolumeclaim/${pvc} to be Bound`);
-  for (;;) {
+  const polled = await pollUntil(async () => {
     const phase = (await kubectl.getObject<PvcJson>('persistentvolumeclaim', pvc))?.status?.phase;
-    if (phase === 'Bound') return;
-    if (Date.now() + scale.pollIntervalMs > deadline) {
-      throw new ExternalError(`persistentvolumeclaim/${pvc} is ${phase ?? 'missing'}, not Bound, after ${scale.waitTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'persistentvolumeclaim', pvc] }, {
-        hint: `See why with: kubectl describe pvc ${pvc} (a snapshot smaller than the claim, a missing StorageClass, a zone without nodes).`,
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, scale.pollIntervalMs));
+    return { done: phase === 'Bound', value: phase };
+  }, { timeoutMs: scale.waitTimeoutSeconds * 1000, intervalMs: scale.pollIntervalMs });
+  if (!polled.ok) {
+    throw new ExternalError(`persistentvolumeclaim/${pvc} is ${polled.last ?? 'missing'}, not Bound, after ${scale.waitTimeoutSeconds} s.`, { command: 'kubectl', args: ['get', 'persistentvolumeclaim', pvc] }, {
+      hint: `See why with: kubectl describe pvc ${pvc} (a snapshot smaller than the claim, a missing StorageClass, a zone without nodes).`,
+    });
   }
 }

@@ -1,8 +1,9 @@
 import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
+import { pollUntil } from '../../core/poll.js';
 import { ensureDirectory, fsyncDirectory } from '../../ops/fs-util.js';
-import { failed, ok, type Outcome } from '../plugin.js';
+import { failed, ok, type Outcome } from '../../plugins/plugin.js';
 import { downloadSnapshot, snapshotStatus, startSnapshot, type ClientOptions, type SnapshotStatus } from './client.js';
 import { manifestFileName, pieceFileName, type DevicedbManifest, type DevicedbPiece } from './manifest.js';
 import { describeNode, type DevicedbNode } from './node-address.js';
@@ -68,8 +69,7 @@ export async function runDevicedbSnapshot(request: DevicedbSnapshotRequest, onEv
   onEvent({ type: 'step', text: `snapshot ${uuid} started; waiting for every node` });
 
   const last = new Map<string, { status: NodeSnapshotReport['status']; message?: string }>();
-  const deadline = Date.now() + request.timeoutMs;
-  for (;;) {
+  await pollUntil(async () => {
     const pending = request.nodes.filter((n) => {
       const s = last.get(n.label)?.status;
       return s !== 'completed' && s !== 'failed';
@@ -84,10 +84,8 @@ export async function runDevicedbSnapshot(request: DevicedbSnapshotRequest, onEv
     const statuses = request.nodes.map((n) => last.get(n.label)?.status);
     // `failed` is final (devicedb: metadata unreadable or for another UUID). `missing` may only
     // mean the Raft entry has not reached that node yet, so it is waited out until the deadline.
-    if (statuses.every((s) => s === 'completed' || s === 'failed')) break;
-    if (Date.now() + request.pollIntervalMs > deadline) break;
-    await sleep(request.pollIntervalMs, request.client.signal);
-  }
+    return { done: statuses.every((s) => s === 'completed' || s === 'failed'), value: undefined };
+  }, { timeoutMs: request.timeoutMs, intervalMs: request.pollIntervalMs, signal: request.client.signal });
 
   const reports: NodeSnapshotReport[] = [];
   for (const n of request.nodes) {
@@ -165,15 +163,4 @@ export async function runDevicedbSnapshot(request: DevicedbSnapshotRequest, onEv
   await rename(`${manifestPath}.partial`, manifestPath);
   await fsyncDirectory(request.outDir);
   return { uuid, nodes: finalReports, manifest: manifestPath, error: null, dryRun: false, plannedCalls: planned };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(signal.reason as Error);
-    }, { once: true });
-  });
 }
