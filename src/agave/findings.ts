@@ -19,6 +19,8 @@ export type FindingCode =
   /** Two archives at the base slot: which one Agave loads is unspecified. */
   | 'duplicate-archive-slot'
   | 'incomplete-bank-snapshot'
+  /** An archive-named entry Agave cannot load (empty, not a zstd/lz4 file, a directory, a broken link…). */
+  | 'bad-archive'
   | 'ledger-tool-version-unknown'
   /** Flags for the detected ledger-tool cannot name the layout exactly. */
   | 'folder-layout-unsupported'

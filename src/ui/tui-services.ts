@@ -21,6 +21,8 @@ export interface TuiOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--verify-archives`: decode the chosen base archives to their end. */
+  readonly verifyArchives?: boolean | undefined;
   /** `--slot`: X chosen on the command line; the app opens on its plan. */
   readonly slot?: Slot | undefined;
   /** `--announcement` and the announcement flags, merged; the target screen starts from it. */
@@ -70,6 +72,7 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
     ledgerTool: options.ledgerTool,
     ledgerToolTimeoutMs: options.ledgerToolTimeoutMs,
     backupDir: options.backupDir,
+    verifyArchives: options.verifyArchives,
     restart: { announcement, allowLedgerToolVersion: options.allowLedgerToolVersion },
   });
   return {
@@ -128,7 +131,9 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
       return listQuarantines(backupDirOf({ ledger: folders.ledger, backupDir: options.backupDir }, environment.cwd));
     },
     undo(journalPath, onProgress) {
-      return undoQuarantine({ journal: journalPath }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+      // The app's undo gives up the restart: after a successful create-snapshot it moves the
+      // new archive aside too (the quarantine screen says so before asking).
+      return undoQuarantine({ journal: journalPath, includeNew: true }, { cwd: environment.cwd, signal: environment.signal, onProgress });
     },
   };
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -105,7 +105,7 @@ describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
       s = await waitFor('complete');
       expect(s).toContain('3/3 held');
       await keys('u');
-      s = await waitFor('Put 3 items back where they were?');
+      s = await waitFor('Give up this restart: move the new snapshot aside and put 3 items back?');
       capture('Undo / status', s);
       await keys('y');
       await waitFor('✔ put back 3 items', 15_000);
@@ -114,6 +114,8 @@ describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
       expect(ledgerHas(fullName(289625000))).toBe(true);
       expect(ledgerHas(incrementalName(289625000, 289625100))).toBe(true);
       expect(ledgerHas(path.join('snapshots', '289625100'))).toBe(true);
+      // The app's undo gave up the restart: the new snapshot went aside too.
+      expect(readdirSync(L).some((n) => n.startsWith(`snapshot-${X}-`))).toBe(false);
 
       await keys('?');
       capture('Help', await waitFor('Keys'));

@@ -1,4 +1,7 @@
-import { applyPlan } from '../../agave/apply/apply-service.js';
+import { applyPlan, type ConfirmContext } from '../../agave/apply/apply-service.js';
+import type { Plan } from '../../agave/plan-model.js';
+import { shellJoin } from '../../core/shell-quote.js';
+import { formatBytes, plural } from '../../output/format.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { UserError } from '../../core/errors.js';
 import { applyDocument, renderApplyText } from '../../output/apply-report.js';
@@ -32,6 +35,7 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       incremental: args.incremental,
       deactivateFeatureGates: announcement.deactivateFeatureGates ?? [],
       destakeVoteAccounts: announcement.destakeVoteAccounts ?? [],
@@ -53,7 +57,11 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
       now: ctx.now(),
       signal: ctx.signal,
       toolVersion: packageVersion(),
-      confirm: async (plan) => args.yes || confirm(ctx, `Move ${plan.quarantine.length} item(s) aside and create a snapshot at ${plan.targetSlot}?`, '--yes'),
+      confirm: async (plan, command, context) => {
+        if (args.yes) return true;
+        ctx.stderr.write(confirmationText(plan, command, context));
+        return confirm(ctx, `Move ${plan.quarantine.length} item(s) aside and create a snapshot at ${plan.targetSlot}?`, '--yes');
+      },
       onEvent: (event) => progress.on(event),
     },
   );
@@ -64,7 +72,23 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
     ctx.stderr.write(`snapplan: ${outcome.error.message}\n`);
     if (outcome.error.outputTail) ctx.stderr.write(outcome.error.outputTail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
     if (outcome.error.hint) ctx.stderr.write(`${outcome.error.hint}\n`);
-    return ExitCode.Failed;
+    return outcome.error.cancelled ? ExitCode.Cancelled : ExitCode.Failed;
   }
   return ExitCode.Ok;
+}
+
+/** What the `[y/N]` is about: every item with its size and how it moves, then the command. */
+function confirmationText(plan: Plan, command: readonly string[], context: ConfirmContext): string {
+  const lines: string[] = [];
+  if (context.replanned) lines.push('The snapshot folders changed while the question waited; this is the plan now:');
+  const total = context.items.reduce((sum, i) => sum + i.size, 0);
+  lines.push(`Move ${plural(context.items.length, 'item')} (${formatBytes(total)}) aside into ${plan.quarantineDir}:`);
+  const byPath = new Map(plan.quarantine.map((q) => [q.path, q]));
+  for (const item of context.items) {
+    const q = byPath.get(item.source);
+    const what = q ? `${q.kind === 'bank-snapshot' ? 'bank' : q.kind} ${q.slot}` : item.kind;
+    lines.push(`  ${what.padEnd(22)} ${formatBytes(item.size).padStart(9)}  ${item.method.padEnd(6)}  ${item.source}`);
+  }
+  lines.push(`then keep safety links to the base archive(s) and run:\n  ${shellJoin(command)}`);
+  return lines.join('\n') + '\n';
 }

@@ -1,8 +1,9 @@
 import { defineCommand } from '../define-command.js';
 import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { withVerifyArchives, type VerifyArchivesArgs } from '../options/verify-archives-option.js';
 import { withAnnouncementOptions, type AnnouncementArgs } from '../options/announcement-options.js';
 
-export interface ApplyArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs {
+export interface ApplyArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs, Partial<VerifyArchivesArgs> {
   /** Required unless the announcement gives snapshot-slot (checked by the handler). */
   readonly slot?: string;
   readonly boundsFrom: 'native' | 'ledger-tool';
@@ -23,7 +24,7 @@ export const applyCommand = defineCommand<ApplyArgs>({
   describe: 'Carry out the plan: move newer snapshots aside (journaled, undoable), run agave-ledger-tool create-snapshot, print the restart flags',
   builder: (yargs) =>
     withAnnouncementOptions(withLedgerTool(
-      withLedgerFolders(yargs)
+      withVerifyArchives(withLedgerFolders(yargs))
         .option('slot', { alias: 'x', type: 'string', describe: 'The snapshot slot X (required unless --announcement gives snapshot-slot)' })
         .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })

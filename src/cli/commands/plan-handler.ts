@@ -24,6 +24,7 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       restart: { announcement },
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), signal: ctx.signal },

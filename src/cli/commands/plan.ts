@@ -1,8 +1,9 @@
 import { defineCommand } from '../define-command.js';
 import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { withVerifyArchives, type VerifyArchivesArgs } from '../options/verify-archives-option.js';
 import { withAnnouncementOptions, type AnnouncementArgs } from '../options/announcement-options.js';
 
-export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs {
+export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs, Partial<VerifyArchivesArgs> {
   /** Required unless the announcement gives snapshot-slot (checked by the handler). */
   readonly slot?: string;
   readonly blocks?: string;
@@ -17,7 +18,7 @@ export const planCommand = defineCommand<PlanArgs>({
   describe: 'Check whether a snapshot at slot X can be created, and list what to move aside and run',
   builder: (yargs) =>
     withAnnouncementOptions(withLedgerTool(
-      withLedgerFolders(yargs)
+      withVerifyArchives(withLedgerFolders(yargs))
         // A string, not a number: slots are u64 and must not pass through a double.
         .option('slot', { alias: 'x', type: 'string', describe: 'The snapshot slot X (required unless --announcement gives snapshot-slot)' })
         .option('bounds-from', {

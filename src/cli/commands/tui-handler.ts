@@ -32,6 +32,7 @@ export async function tuiHandler(args: TuiArgs, ctx: CliContext): Promise<number
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       slot,
       announcement,
       allowLedgerToolVersion: args.allowLedgerToolVersion,

@@ -1,8 +1,9 @@
 import { defineCommand } from '../define-command.js';
 import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { withVerifyArchives, type VerifyArchivesArgs } from '../options/verify-archives-option.js';
 import { withAnnouncementOptions, type AnnouncementArgs } from '../options/announcement-options.js';
 
-export interface TuiArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs {
+export interface TuiArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementArgs, Partial<VerifyArchivesArgs> {
   /** Optional here: the app asks for X; given, it opens on the plan (and is needed without a terminal). */
   readonly slot?: string;
   readonly boundsFrom: 'native' | 'ledger-tool';
@@ -15,7 +16,7 @@ export const tuiCommand = defineCommand<TuiArgs>({
   describe: 'Open the interactive app: see the ledger, choose X, plan, apply and undo from one screen',
   builder: (yargs) =>
     withAnnouncementOptions(withLedgerTool(
-      withLedgerFolders(yargs)
+      withVerifyArchives(withLedgerFolders(yargs))
         .option('slot', { alias: 'x', type: 'string', describe: 'The restart slot X (the app opens on its plan)' })
         .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
