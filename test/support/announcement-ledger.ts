@@ -57,7 +57,7 @@ export { shredVersion };
 export async function announcementLedger(shape: Shape, options: { version?: string; edit?: (yaml: string) => string } = {}) {
   const root = await tempDir();
   const L = path.join(root, 'ledger');
-  await touch(L, fullName(shape.base.full), 'full archive\n'.repeat(20));
+  await touch(L, fullName(shape.base.full)); // a real (tiny) zstd archive: plan checks base headers
   await touch(L, incrementalName(shape.base.full, shape.base.incremental));
   await touch(L, fullName(Number(shape.X) + 500));
   await touch(L, incrementalName(Number(shape.X) + 500, Number(shape.X) + 700));
