@@ -239,7 +239,7 @@ describe('announcementFromArgs', () => {
     [{ restartSlot: 'x' }, '--restart-slot "x" is not a valid slot'],
     [{ hardFork: ['1', '-2'] }, '--hard-fork "-2" is not a valid slot'],
     [{ expectedShredVersion: '70000' }, '--expected-shred-version "70000" is not a shred version'],
-    [{ expectedBankHash: 'abc' }, '--expected-bank-hash "abc" is not a bank hash: it must be base58 of 32 bytes'],
+    [{ expectedBankHash: 'abc' }, '--expected-bank-hash "abc" is not a base58 hash of 32 bytes'],
     [{ removeAccount: ['abc'] }, '--remove-account "abc" is not a base58 public key'],
     [{ ledgerToolVersion: '3.1' }, '--ledger-tool-version "3.1" is not a release number'],
     [{ cluster: ' ' }, '--cluster is empty'],

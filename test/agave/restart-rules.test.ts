@@ -53,10 +53,10 @@ describe('createdMismatches: after the run, each differing value is named', () =
   const a = file({ restartSlot: X + 1n, expectedBankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', expectedShredVersion: 27350 });
   it.each<[string, { slot: bigint; bankHash: string; shredVersion: number | null }, string[]]>([
     ['all match', { slot: X + 1n, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: 27350 }, []],
-    ['another slot', { slot: X, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: 27350 }, [`slot ${X} is not the announced restart slot ${X + 1n}`]],
-    ['another shred version', { slot: X + 1n, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: 10311 }, ['shred version 10311 is not the announced 27350']],
-    ['no shred version printed', { slot: X + 1n, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: null }, ['shred version (not printed) is not the announced 27350']],
-    ['another bank hash', { slot: X + 1n, bankHash: '11111111111111111111111111111111', shredVersion: 27350 }, ['bank hash 11111111111111111111111111111111 is not the announced 9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W']],
+    ['another slot', { slot: X, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: 27350 }, [`slot ${X} is not restartSlot in ann.yaml ${X + 1n}`]],
+    ['another shred version', { slot: X + 1n, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: 10311 }, ['shred version 10311 is not expectedShredVersion in ann.yaml 27350']],
+    ['no shred version printed', { slot: X + 1n, bankHash: '9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', shredVersion: null }, ['shred version (not printed) is not expectedShredVersion in ann.yaml 27350']],
+    ['another bank hash', { slot: X + 1n, bankHash: '11111111111111111111111111111111', shredVersion: 27350 }, ['bank hash 11111111111111111111111111111111 is not expectedBankHash in ann.yaml 9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W']],
   ])('%s', (_name, created, expected) => {
     expect(createdMismatches(created, { restartSlot: a.restartSlot ?? null }, a)).toEqual(expected);
   });

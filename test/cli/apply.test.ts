@@ -78,7 +78,7 @@ describe('snapplan apply', () => {
     const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--expected-shred-version', '4084', '--expected-bank-hash', '11111111111111111111111111111111'], { cwd: root, env });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('differs from the announcement');
-    expect(run.stderr).toMatch(/but its bank hash .* is not the announced 11111111111111111111111111111111 and its shred version \d+ is not the announced 4084: do not restart with it/);
+    expect(run.stderr).toMatch(/but its bank hash .* is not --expected-bank-hash 11111111111111111111111111111111 and its shred version \d+ is not --expected-shred-version 4084: do not restart with it/);
     expect(run.stdout).not.toContain('Restart the validator with');
   });
 

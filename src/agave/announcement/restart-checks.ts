@@ -154,13 +154,13 @@ export interface CreatedSnapshot {
 export function createdMismatches(created: CreatedSnapshot, decision: Pick<RestartDecision, 'restartSlot'>, a: Announcement): string[] {
   const out: string[] = [];
   if (decision.restartSlot !== null && created.slot !== decision.restartSlot) {
-    out.push(`slot ${created.slot} is not the announced restart slot ${decision.restartSlot}`);
+    out.push(`slot ${created.slot} is not ${a.sources.restartSlot ?? '--restart-slot'} ${decision.restartSlot}`);
   }
   if (a.expectedBankHash !== undefined && created.bankHash !== a.expectedBankHash) {
-    out.push(`bank hash ${created.bankHash} is not the announced ${a.expectedBankHash}`);
+    out.push(`bank hash ${created.bankHash} is not ${a.sources.expectedBankHash ?? '--expected-bank-hash'} ${a.expectedBankHash}`);
   }
   if (a.expectedShredVersion !== undefined && created.shredVersion !== a.expectedShredVersion) {
-    out.push(`shred version ${created.shredVersion ?? '(not printed)'} is not the announced ${a.expectedShredVersion}`);
+    out.push(`shred version ${created.shredVersion ?? '(not printed)'} is not ${a.sources.expectedShredVersion ?? '--expected-shred-version'} ${a.expectedShredVersion}`);
   }
   return out;
 }

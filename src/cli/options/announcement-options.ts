@@ -102,8 +102,7 @@ export function parseRelease(text: string): string {
 
 export function parseBankHash(text: string): string {
   if (!isBase58Of32Bytes(text.trim())) {
-    // The wording apply's own check uses (agave/apply/announced-values.ts).
-    throw new UserError(`--expected-bank-hash ${JSON.stringify(text)} is not a bank hash: it must be base58 of 32 bytes (43 or 44 characters).`, { hint: 'Copy it from the restart announcement; nothing was changed.' });
+    throw new UserError(`--expected-bank-hash ${JSON.stringify(text)} is not a base58 hash of 32 bytes.`, { hint: 'Copy it from the restart announcement.' });
   }
   return text.trim();
 }
