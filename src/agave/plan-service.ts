@@ -4,11 +4,16 @@ import type { Slot, SlotRange } from '../core/slot.js';
 import type { BlockstoreReport, BlockstoreSource, LedgerToolInfo } from './blockstore/blockstore-source.js';
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
+import { checkArchiveHeader, verifyArchive } from './archive-check.js';
+import type { Inventory, SnapshotArchive } from './inventory.js';
 import type { Inventory } from './inventory.js';
+import { finishRestartPlan, planRestart, type RestartOptions } from './announcement/restart-plan.js';
+import type { RestartReport } from './announcement/restart-checks.js';
+import type { RestartBootBackup } from './restart-boot-backups.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { Plan } from './plan-model.js';
-import { chooseBase, planRestartSnapshot, visibleArchives } from './planner.js';
+import { baseCandidates, chooseUsableBase, planRestartSnapshot, visibleArchives } from './planner.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
 /** `--bounds-from`: who answers for the blockstore when `--blocks` is not given. */
@@ -23,6 +28,10 @@ export interface PlanServiceOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--verify-archives`: decode the chosen base archives to their end, not only their headers. */
+  readonly verifyArchives?: boolean | undefined;
+  /** Issue 13: the announcement and create-snapshot flags the restart checks use (announcement/restart-plan.ts). */
+  readonly restart?: RestartOptions | undefined;
 }
 
 export interface PlanEnvironment {
@@ -39,6 +48,9 @@ export interface PlanOutcome {
   /** Why the ledger tool's `--version` gave no answer (it hung or failed); null when it answered or none was asked. */
   readonly ledgerToolProblem?: string | null | undefined;
   readonly plan: Plan;
+  /** What was checked against the announcement (also without one: the hard-fork default). */
+  readonly restart?: RestartReport | undefined;
+  readonly restartBootBackups?: readonly RestartBootBackup[] | undefined;
 }
 
 /**
@@ -47,14 +59,14 @@ export interface PlanOutcome {
  */
 export async function preparePlan(options: PlanServiceOptions, environment: PlanEnvironment): Promise<PlanOutcome> {
   const folders = resolveFolders(options.folders, environment.cwd);
-  const scanned = scanLedger(folders);
-
+  const listed = scanLedger(folders);
   const { tool, info, problem } = await findLedgerTool(options, environment);
   const version = info?.version ?? null;
+  const scanned = await checkBaseArchives(listed, version, options, environment);
 
   // The base decides which chain a native source walks; compute it with the same
   // visibility rule the planner applies.
-  const base = chooseBase(visibleArchives(scanned.archives, version), options.target);
+  const { base } = chooseUsableBase(visibleArchives(scanned.archives, version), options.target);
   const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
   // Sizes matter for the archives the plan uses or moves (reports, free-space checks).
   const X = options.target;
@@ -78,15 +90,23 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     signal: environment.signal,
   });
 
+  const restartPlanning = planRestart(options.restart ?? {}, options.target);
   const planned = planRestartSnapshot(inventory, blockstore, {
     target: options.target,
     ledgerToolVersion: version,
-    ledgerToolCommand: tool ? path.basename(tool.path) : 'agave-ledger-tool',
+    // A tool found on PATH is named as such; one given with --ledger-tool by its path, so
+    // that the printed command runs as pasted.
+    ledgerToolCommand: tool ? (options.ledgerTool !== undefined ? tool.path : path.basename(tool.path)) : 'agave-ledger-tool',
     backupDir: options.backupDir ? path.resolve(environment.cwd, options.backupDir) : path.join(folders.ledger, 'snapplan-quarantine'),
     now: environment.now,
+    hardForks: restartPlanning.hardForks,
+    createSnapshotExtra: restartPlanning.createSnapshotExtra,
   });
-  const plan = problem === null || tool === null ? planned : { ...planned, findings: planned.findings.map((f) => (f.code === 'ledger-tool-version-unknown' ? versionUnknown(f, tool.path, problem) : f)) };
-  return { inventory, blockstore, ledgerTool: info, ledgerToolProblem: problem, plan };
+  const withRestart = finishRestartPlan(planned, inventory, restartPlanning, options.restart ?? {}, version);
+  const plan = problem === null || tool === null
+    ? withRestart.plan
+    : { ...withRestart.plan, findings: withRestart.plan.findings.map((f) => (f.code === 'ledger-tool-version-unknown' ? versionUnknown(f, tool.path, problem) : f)) };
+  return { inventory, blockstore, ledgerTool: info, ledgerToolProblem: problem, plan, restart: withRestart.restart, restartBootBackups: withRestart.restartBootBackups };
 }
 
 /** The planner's finding, saying why the version is unknown and what to check. */
@@ -96,6 +116,45 @@ function versionUnknown<F extends { message: string; remedy: string }>(finding: 
     message: `${problem} ${finding.message}`,
     remedy: `Check that ${toolPath} --version answers at once; an older release may need other folder flags than the printed ones.`,
   };
+}
+
+/**
+ * Checks, read-only, every archive Agave could pick as the base, in the order Agave would try
+ * them: the header of each candidate (and of its twins at the same slot) as the planner's
+ * walk reaches it, so a bad one leads to the next and no other archive is read. With
+ * --verify-archives the chosen base archives are then decoded to their end; a bad one is set
+ * aside and the choice made again. The planner stays pure: it gets the results as `problem`
+ * on the inventory's archives and sets aside the same ones.
+ */
+async function checkBaseArchives(
+  inventory: Inventory,
+  version: string | null,
+  options: PlanServiceOptions,
+  environment: PlanEnvironment,
+): Promise<Inventory> {
+  const results = new Map<SnapshotArchive, Pick<SnapshotArchive, 'problem' | 'checked'>>();
+  const isBad = (a: SnapshotArchive): boolean => {
+    if (a.problem) return true;
+    let result = results.get(a);
+    if (result === undefined) {
+      result = { problem: checkArchiveHeader(a.path, a.format), checked: 'header' };
+      results.set(a, result);
+    }
+    return result.problem !== null;
+  };
+  const visible = visibleArchives(inventory.archives, version);
+  for (;;) {
+    const { base } = chooseUsableBase(visible, options.target, isBad);
+    if (base === null || !options.verifyArchives) break;
+    const unverified = baseCandidates(visible, base).filter((a) => !isBad(a) && results.get(a)?.checked !== 'full');
+    if (unverified.length === 0) break;
+    for (const a of unverified) {
+      const problem = await verifyArchive(a.path, a.format, { signal: environment.signal, env: environment.env });
+      results.set(a, { problem, checked: 'full' });
+    }
+  }
+  if (results.size === 0) return inventory;
+  return { ...inventory, archives: inventory.archives.map((a) => (results.has(a) ? { ...a, ...results.get(a) } : a)) };
 }
 
 /**

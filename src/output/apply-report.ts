@@ -25,6 +25,9 @@ export function applyDocument(o: ApplyOutcome) {
     targetSlot: o.plan.targetSlot,
     baseSlot: o.plan.baseSlot,
     hardFork: o.hardFork,
+    // From the command itself (no bigint list on the outcome: the app passes it as a prop).
+    hardForks: o.command.flatMap((arg, i) => (arg === '--hard-fork' && o.command[i + 1] !== undefined ? [BigInt(o.command[i + 1] as string)] : [])),
+    restartSlot: o.restartSlot ?? null,
     createSnapshotCommand: o.command,
     planned: o.plan.quarantine.map((q) => ({ path: q.path, kind: q.kind, slot: q.slot, reason: q.reason, destination: q.destination })),
     quarantine: o.quarantine

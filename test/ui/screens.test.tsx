@@ -88,6 +88,12 @@ describe('TargetScreen', () => {
     expect(render({ ...initialTargetForm(), slot: '289624982' })).toMatchInlineSnapshot(`
       "Restart slot
 
+        announcement   a YAML or JSON file: type its path, Enter opens it
+
+        restart slot   optional: R, X or X+1 as announced
+
+        hard forks     optional, comma-separated: as announced
+
       › X (slot)       289624982▏
                        in the blockstore (289624000–289625410)
         bank hash      optional, from the announcement

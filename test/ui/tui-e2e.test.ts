@@ -14,6 +14,25 @@ const CAPTURES = process.env['SNAPPLAN_TUI_CAPTURES'];
 const [COLUMNS, ROWS] = CAPTURES ? [80, 24] : [100, 30];
 const hasTmux = (await execa('tmux', ['-V'], { reject: false })).exitCode === 0;
 
+/** A private tmux server for one test: run commands, read the pane, wait for text, send keys. */
+function tmuxDriver(name: string, root: string, env: NodeJS.ProcessEnv) {
+  const socket = `${name}-${process.pid}-${Date.now()}`;
+  const tmux = (...args: string[]) => execa('tmux', ['-L', socket, '-f', '/dev/null', ...args], { cwd: root, env: { ...env, TERM: 'xterm-256color', NO_COLOR: '1' }, extendEnv: false, timeout: 10_000 });
+  const screen = async () => String((await tmux('capture-pane', '-p', '-t', 'e2e')).stdout);
+  const waitFor = async (text: string, timeoutMs = 10_000) => {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = await screen();
+      if (last.includes(text)) return last;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`timed out waiting for ${JSON.stringify(text)}; the screen was:\n${last}`);
+  };
+  const keys = (...k: string[]) => tmux('send-keys', '-t', 'e2e', ...k);
+  return { socket, tmux, screen, waitFor, keys };
+}
+
 describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
   it('chooses X, plans, applies and undoes on a fixture ledger; the files follow each step', async () => {
     const { root, L, bin, env } = await restartLedger({ createSeconds: 1.5 });
@@ -22,21 +41,8 @@ describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
     const config = JSON.parse(await readFile(configPath, 'utf8'));
     await writeFile(configPath, JSON.stringify({ ...config, latestOptimisticSlots: [{ slot: 289624982, hash: null, timestampMs: null, voteOnly: false }, { slot: 289624981, hash: null, timestampMs: null, voteOnly: true }] }));
 
-    const socket = `snapplan-e2e-${process.pid}-${Date.now()}`;
-    const tmux = (...args: string[]) => execa('tmux', ['-L', socket, '-f', '/dev/null', ...args], { cwd: root, env: { ...env, TERM: 'xterm-256color', NO_COLOR: '1' }, extendEnv: false, timeout: 10_000 });
+    const { socket, tmux, screen, waitFor, keys } = tmuxDriver('snapplan-e2e', root, env);
     const captures: string[] = [];
-    const screen = async () => String((await tmux('capture-pane', '-p', '-t', 'e2e')).stdout);
-    const waitFor = async (text: string, timeoutMs = 10_000) => {
-      const deadline = Date.now() + timeoutMs;
-      let last = '';
-      while (Date.now() < deadline) {
-        last = await screen();
-        if (last.includes(text)) return last;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`timed out waiting for ${JSON.stringify(text)}; the screen was:\n${last}`);
-    };
-    const keys = (...k: string[]) => tmux('send-keys', '-t', 'e2e', ...k);
     const capture = (title: string, text: string) => captures.push(`## ${title}\n\n\`\`\`text\n${text.trimEnd()}\n\`\`\`\n`);
     const ledgerHas = (name: string) => existsSync(path.join(L, name));
 
@@ -133,5 +139,36 @@ describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
       await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
     }
     if (CAPTURES) await writeFile(CAPTURES, captures.join('\n'));
+  });
+
+  it('opens on an announcement (--announcement): the checks on the plan screen, a refusal shown, a typed value that differs refused', async () => {
+    const { root, L, env } = await restartLedger();
+    // The announcement names ledger-tool 3.1.7; the stand-in here is 2.1.13.
+    await writeFile(path.join(root, 'ann.yaml'), [
+      'cluster: testnet', 'ledger-tool-version: 3.1.7', `snapshot-slot: ${X}`, 'restart-slot: 289624983', 'hard-forks: [289624983]',
+      'deactivate-feature-gates: [5syhxu91W32HXjswMSToKdj9o123MY7XRULdjfiXx54p]', 'expected-bank-hash: 9bDxQgg7BHwiQLz9wGujZSaKsoNnrHWgsfLiMzdahD5W', 'expected-shred-version: 27350', '',
+    ].join('\n'));
+    const { socket, tmux, waitFor, keys } = tmuxDriver('snapplan-e2e-ann', root, env);
+    try {
+      await tmux('new-session', '-d', '-s', 'e2e', '-x', '120', '-y', '50', process.execPath, BIN, 'tui', '--ledger', L, '--announcement', 'ann.yaml');
+      await tmux('set-option', '-t', 'e2e', 'remain-on-exit', 'on');
+      // X comes from the file: the app opens on the plan, refused for the ledger-tool release.
+      let s = await waitFor('Checked against the announcement');
+      expect(s).toContain('✘ Not reachable');
+      expect(s).toMatch(/✘ ledger-tool-version +ledger-tool 2\.1\.13; announced 3\.1\.7/);
+      expect(s).toMatch(/✔ restart-slot +the snapshot will be at 289624983/);
+      await keys('a');
+      await waitFor('is not reachable: nothing to apply');
+      expect((await readdir(L)).includes('snapplan-quarantine')).toBe(false);
+      // The target screen shows what the file says; a restart slot typed differently is refused.
+      await keys('Escape');
+      s = await waitFor('testnet · ledger-tool 3.1.7 · 1 gate(s) deactivated');
+      expect(s).toContain('restart slot   289624983');
+      await keys('Up', 'Up', 'BSpace', '4');
+      s = await waitFor('--restart-slot 289624984 differs');
+      expect(s).toContain('✘ --restart-slot 289624984 differs from restart-slot in ann.yaml (289624983).');
+    } finally {
+      await execa('tmux', ['-L', socket, 'kill-server'], { reject: false });
+    }
   });
 });

@@ -6,6 +6,7 @@ import type { CreateSnapshotResult } from '../ledger-tool/create-snapshot-output
 import type { Plan } from '../plan-model.js';
 import type { PlanServiceOptions } from '../plan-service.js';
 import type { CheckVerdict } from './restart-flags.js';
+import type { Announcement } from '../announcement/announcement.js';
 
 export interface ApplyOptions extends PlanServiceOptions {
   readonly backupDir?: string | undefined;
@@ -20,6 +21,10 @@ export interface ApplyOptions extends PlanServiceOptions {
   /** From the restart announcement, when it gave them. */
   readonly expectedBankHash?: string | undefined;
   readonly expectedShredVersion?: number | undefined;
+  /** Issue 13: the whole announcement (file merged with flags); every check is made against it. */
+  readonly announcement?: Announcement | undefined;
+  /** Use a ledger-tool release other than the announced one (a warning instead of a refusal). */
+  readonly allowLedgerToolVersion?: boolean | undefined;
   /** Print every step, change nothing. */
   readonly dryRun: boolean;
   /** Copy into the quarantine even on the same file system (tests, deliberate copies). */
@@ -76,4 +81,6 @@ export interface ApplyOutcome {
   readonly hardFork: Slot;
   /** What create-snapshot made and apply then moved into the quarantine (a bank hash or shred version that differs from the announcement). */
   readonly setAside?: readonly MovedItem[] | undefined;
+  /** The announced restart slot R the created slot was compared with, or null. */
+  readonly restartSlot?: Slot | null | undefined;
 }

@@ -21,8 +21,14 @@ import { findValidatorsUsing } from '../validator-process.js';
 import { LEDGER_TOOL_PHASE_TEXT, type ApplyEvent, type ApplyOptions, type ApplyOutcome, type LedgerToolPhase } from './apply-model.js';
 import { checkAnnouncedValues } from './announced-values.js';
 import { planInputs } from './plan-inputs.js';
-import { preflight, type FileSystemProbe, type PreflightReport } from './preflight.js';
+import { preflight, realFileSystem, type FileSystemProbe, type PreflightReport } from './preflight.js';
 import { compare, restartFlags } from './restart-flags.js';
+import type { Announcement } from '../announcement/announcement.js';
+import { createdMismatches } from '../announcement/restart-checks.js';
+import { withStateEdits } from '../announcement/restart-plan.js';
+import type { RestartDecision } from '../announcement/restart-rules.js';
+import type { BlockstoreReport } from '../blockstore/blockstore-source.js';
+import { checkRestartBootSpace } from '../restart-boot-backups.js';
 
 /** What the operator is asked to confirm, besides the plan: each item with its size. */
 export interface ConfirmContext {
@@ -82,11 +88,22 @@ interface Prepared {
   readonly command: readonly string[];
   readonly outputDir: string;
   readonly items: readonly PlannedItem[];
+  /** Issue 13: hard forks and restart slot as decided before anything moves (null without a plan to decide on). */
+  readonly decision: RestartDecision | null;
+  /** The announcement (file merged with flags) plus the state edits given as flags: every check is made against it. */
+  readonly announcement: Announcement;
+  /** Space the restart boot's rocksdb_backup_* copy will take (0 when nothing above R is kept). */
+  readonly bootCopyBytes: number;
 }
 
 /** Plan, command line and preflight: everything checked, nothing changed. */
 async function prepare(options: ApplyOptions, env: ApplyEnvironment, toolPath: string): Promise<Prepared & { report: PreflightReport }> {
-  const { plan, ledgerToolProblem } = await preparePlan({ ...options, ledgerTool: toolPath }, env);
+  // Issue 13: hard forks, restart slot, ledger-tool release and known failures are checked in
+  // the plan; any refusal is an error finding, so preflight stops before anything moves.
+  const announcement = withStateEdits(options.announcement, options);
+  const restartOptions = { announcement, enableCapitalizationChange: options.enableCapitalizationChange, extraArgs: options.extraArgs, incremental: options.incremental, allowLedgerToolVersion: options.allowLedgerToolVersion };
+  const { plan, ledgerToolProblem, restart, blockstore } = await preparePlan({ ...options, ledgerTool: toolPath, restart: restartOptions }, env);
+  const decision = restart?.decision ?? null;
   if (ledgerToolProblem) {
     throw new UserError(`${ledgerToolProblem} apply needs the ledger tool's release to choose the folder flags of create-snapshot; nothing was changed.`, {
       hint: `Check that ${toolPath} --version answers at once, or name a working ledger tool with --ledger-tool PATH.`,
@@ -102,7 +119,7 @@ async function prepare(options: ApplyOptions, env: ApplyEnvironment, toolPath: s
     ...(options.incremental ? ['--incremental'] : []),
     ...options.extraArgs,
   ];
-  const args = createSnapshotArgs({ era: plan.flagEra, folders, slot: plan.targetSlot, outputDir, extra });
+  const args = createSnapshotArgs({ era: plan.flagEra, folders, slot: plan.targetSlot, outputDir, extra, hardForks: decision?.hardForks });
   const report = await preflight({
     plan,
     backupDir: path.dirname(plan.quarantineDir),
@@ -110,8 +127,10 @@ async function prepare(options: ApplyOptions, env: ApplyEnvironment, toolPath: s
     validators: (env.findValidators ?? findValidatorsUsing)(folders.ledger),
     fileSystem: env.fileSystem,
   });
+  // The restart boot copies the blocks above R next to the ledger (restart-boot-backups.ts).
+  const bootCopyBytes = await restartBootPreflight(plan, blockstore, decision?.predictedSlot ?? plan.targetSlot, report, outputDir, env.fileSystem ?? realFileSystem);
   const preview = await previewQuarantine(plan.quarantine.map(toQuarantineItem), { quarantineDir: plan.quarantineDir, forceCopy: options.forceCopy });
-  return { plan, args, command: [toolPath, ...args], outputDir, items: preview.items, report };
+  return { plan, args, command: [toolPath, ...args], outputDir, items: preview.items, report, decision, announcement, bootCopyBytes };
 }
 
 function toQuarantineItem(item: Plan['quarantine'][number]): QuarantineItem {
@@ -125,7 +144,7 @@ async function applyLocked(options: ApplyOptions, env: ApplyEnvironment, toolPat
   emit({ type: 'preflight-passed', snapshotBytes: prepared.report.snapshotBytes, copyBytes: prepared.report.copyBytes });
   const nothing = { bankHash: 'not-given', shredVersion: 'not-given' } as const;
   const empty = { quarantine: null, logFile: null, created: null, checks: nothing, restartFlags: [], advice: [], error: null, setAside: [] };
-  if (options.dryRun) return { plan: prepared.plan, dryRun: true, command: prepared.command, hardFork: prepared.plan.targetSlot, ...empty };
+  if (options.dryRun) return { plan: prepared.plan, dryRun: true, command: prepared.command, hardFork: prepared.plan.targetSlot, restartSlot: prepared.decision?.restartSlot ?? null, ...empty };
 
   for (let asked = 1; ; asked += 1) {
     const inputs = planInputs(prepared.plan.folders);
@@ -149,7 +168,9 @@ async function applyLocked(options: ApplyOptions, env: ApplyEnvironment, toolPat
 
 async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepared): Promise<ApplyOutcome> {
   const emit = env.onEvent ?? (() => {});
-  const { plan, args, command } = prepared;
+  const { plan, args, command, decision, bootCopyBytes } = prepared;
+  const expectedBankHash = options.expectedBankHash ?? prepared.announcement.expectedBankHash;
+  const expectedShredVersion = options.expectedShredVersion ?? prepared.announcement.expectedShredVersion;
   const folders = plan.folders;
   const X = plan.targetSlot;
   const nothing = { bankHash: 'not-given', shredVersion: 'not-given' } as const;
@@ -171,6 +192,7 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
     dryRun: false,
     command,
     hardFork: X,
+    restartSlot: decision?.restartSlot ?? null,
     quarantine: { dir: q.dir, journalPath: q.journalPath, moved, kept },
     logFile: null,
     created: null,
@@ -288,15 +310,14 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
   const made = created!;
   const verification = verifyCreated(made, options.incremental, folders);
   const checks = {
-    bankHash: compare(options.expectedBankHash, made.bankHash),
-    shredVersion: compare(options.expectedShredVersion, made.shredVersion),
+    bankHash: compare(expectedBankHash, made.bankHash),
+    shredVersion: compare(expectedShredVersion, made.shredVersion),
   };
-  const flags = restartFlags(made, X);
+  const flags = restartFlags(made, { hardForks: decision?.hardForks ?? [X], validatorHardFork: decision?.validatorHardFork ?? false });
   const advice = [...verification.advice];
-  const mismatch = [
-    checks.bankHash === 'mismatch' ? `bank hash ${made.bankHash} is not the announced ${options.expectedBankHash}` : null,
-    checks.shredVersion === 'mismatch' ? `shred version ${made.shredVersion} is not the announced ${options.expectedShredVersion}` : null,
-  ].filter((m): m is string => m !== null);
+  if (bootCopyBytes > 0) advice.push(`The first boot with --wait-for-supermajority moves the blocks above ${made.slot} that carry the old shred version into ${folders.ledger}/rocksdb_backup_* (about ${Math.ceil(bootCopyBytes / 2 ** 20)} MiB, counted in the free-space check) and purges them: after that boot, undo cannot bring them back into the blockstore.`);
+  // The created slot, bank hash and shred version against the announcement (or the flags).
+  const mismatch = createdMismatches(made, decision ?? { restartSlot: null }, { ...prepared.announcement, expectedBankHash, expectedShredVersion });
   if (mismatch.length > 0) {
     // A snapshot that differs from the announcement must not be loadable by mistake: it goes
     // into the quarantine too, journaled as made by this apply (undo leaves it there).
@@ -324,7 +345,7 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
     });
   }
   await closeQuarantine(q.journal, verification.error ? 'failed' : 'complete', verification.error?.message).catch(() => {});
-  return outcome({ logFile, created: made, checks, restartFlags: flags, advice, error: verification.error });
+  return outcome({ logFile, created: made, checks, restartFlags: verification.error ? [] : flags, advice, error: verification.error });
 }
 
 /** create-snapshot's own time limit is --create-timeout, and it does not read bounds. */
@@ -389,4 +410,20 @@ function verifyCreated(created: CreateSnapshotResult, incremental: boolean, fold
     ? [`Bank snapshot folders at or after ${created.slot} remain (${banks.map((b) => b.path).join(', ')}): start the validator once with --use-snapshot-archives-at-startup always so it boots from the new archive.`]
     : [`No bank snapshot at or after ${created.slot} remains: the validator boots from the new archive. --use-snapshot-archives-at-startup always makes sure of it.`];
   return { error: null, advice };
+}
+
+/** The space check for the restart boot's copy, on the ledger's file system after what apply writes there. */
+async function restartBootPreflight(plan: Plan, blockstore: BlockstoreReport, restartSlot: bigint, report: PreflightReport, outputDir: string, fs: FileSystemProbe): Promise<number> {
+  const ledger = plan.folders.ledger;
+  const rocksdb = path.join(ledger, 'rocksdb');
+  let rocksdbBytes = 0;
+  try {
+    rocksdbBytes = await fs.size(rocksdb);
+  } catch {
+    return 0; // no blockstore folder to copy from (the plan already read its range another way)
+  }
+  const device = fs.device(ledger);
+  // Copies may land on another file system; counting them here errs on the safe side.
+  const alreadyNeeded = (fs.device(outputDir) === device ? report.snapshotBytes : 0) + report.copyBytes;
+  return checkRestartBootSpace({ ledger, rocksdbBytes, slots: blockstore.slots, restartSlot, freeBytes: fs.freeBytes(ledger), alreadyNeeded });
 }

@@ -4,11 +4,11 @@ import { shellJoin } from '../../core/shell-quote.js';
 import { formatBytes, plural } from '../../output/format.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { UserError } from '../../core/errors.js';
-import { parseSlotArg } from '../../core/slot.js';
 import { applyDocument, renderApplyText } from '../../output/apply-report.js';
 import { ApplyProgress } from '../../output/apply-progress.js';
 import { toJson } from '../../output/json.js';
 import { folderOptions } from '../options/ledger-options.js';
+import { announcementFromArgs, requireSnapshotSlot } from '../options/announcement-options.js';
 import { canPrompt, colorLevel, type CliContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { packageVersion } from '../version.js';
@@ -16,8 +16,8 @@ import type { ApplyArgs } from './apply.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
 
 export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<number> {
-  const target = parseSlotArg(args.slot, '--slot');
-  const expectedShredVersion = args.expectedShredVersion === undefined ? undefined : parseShredVersion(args.expectedShredVersion);
+  const announcement = await announcementFromArgs(args, ctx.cwd);
+  const target = requireSnapshotSlot(announcement);
   if (!args.yes && !args.dryRun && !canPrompt(ctx)) {
     throw new UserError('apply changes the ledger and there is no terminal to confirm on.', { hint: 'Pass --yes to confirm from a script, or --dry-run to see the steps.' });
   }
@@ -35,14 +35,18 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       incremental: args.incremental,
-      deactivateFeatureGates: args.deactivateFeatureGate,
-      destakeVoteAccounts: args.destakeVoteAccount,
-      removeAccounts: args.removeAccount,
+      deactivateFeatureGates: announcement.deactivateFeatureGates ?? [],
+      destakeVoteAccounts: announcement.destakeVoteAccounts ?? [],
+      removeAccounts: announcement.removeAccounts ?? [],
       enableCapitalizationChange: args.enableCapitalizationChange,
-      extraArgs: args['--'] ?? [],
-      expectedBankHash: args.expectedBankHash,
-      expectedShredVersion,
+      // yargs turns numeric arguments after -- into numbers; create-snapshot gets them as typed.
+      extraArgs: (args['--'] ?? []).map(String),
+      expectedBankHash: announcement.expectedBankHash,
+      expectedShredVersion: announcement.expectedShredVersion,
+      announcement,
+      allowLedgerToolVersion: args.allowLedgerToolVersion,
       dryRun: args.dryRun,
       forceCopy: args.forceCopy,
       createTimeoutMs: Math.round(args.createTimeout * 1000),
@@ -87,12 +91,4 @@ function confirmationText(plan: Plan, command: readonly string[], context: Confi
   }
   lines.push(`then keep safety links to the base archive(s) and run:\n  ${shellJoin(command)}`);
   return lines.join('\n') + '\n';
-}
-
-function parseShredVersion(text: string): number {
-  const value = /^[0-9]{1,5}$/.test(text.trim()) ? Number(text.trim()) : NaN;
-  if (!(value >= 1 && value <= 0xffff)) {
-    throw new UserError(`--expected-shred-version ${JSON.stringify(text)} is not a shred version (1 to 65535).`, { hint: 'Copy it from the restart announcement.' });
-  }
-  return value;
 }
