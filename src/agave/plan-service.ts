@@ -6,7 +6,6 @@ import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
 import { checkArchiveHeader, verifyArchive } from './archive-check.js';
 import type { Inventory, SnapshotArchive } from './inventory.js';
-import type { Inventory } from './inventory.js';
 import { finishRestartPlan, planRestart, type RestartOptions } from './announcement/restart-plan.js';
 import type { RestartReport } from './announcement/restart-checks.js';
 import type { RestartBootBackup } from './restart-boot-backups.js';
