@@ -17,7 +17,7 @@ async function history() {
     expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env, now: day(d) })).exitCode).toBe(1);
     expect((await runMain(['undo', '--ledger', L], { cwd: root, env, now: day(d) })).exitCode).toBe(0);
   }
-  expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--enable-capitalization-change'], { cwd: root, env, now: day(20) })).exitCode).toBe(0);
+  expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--enable-capitalization-change', '--hard-fork', X], { cwd: root, env, now: day(20) })).exitCode).toBe(0);
   const names = (await readdir(path.join(L, 'snapplan-quarantine'))).sort();
   expect(names).toHaveLength(3);
   return { ...setup, names, backup: path.join(L, 'snapplan-quarantine') };
