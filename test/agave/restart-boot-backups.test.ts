@@ -42,10 +42,8 @@ describe('apply counts the restart boot copy in its preflight', () => {
       import('../support/tree-snapshot.js'),
     ]);
     const { root, L, env } = await restartLedger();
-    // apply takes the ledger's lock before it plans (issue 11 item 7): the lock file comes and
-    // goes, so the ledger folder's own mtime is the one thing allowed to differ.
-    const fingerprint = async () => (await fingerprintTree(root)).map((line) => (line.startsWith('ledger mode=') ? line.replace(/ mtime=\S+/, '') : line));
-    const before = await fingerprint();
+    // apply's lock file comes and goes in the ledger folder: folder mtimes move, nothing else.
+    const before = await fingerprintTree(root, { ignoreFolderMtimes: true });
     // Room for the new archive (a few KiB here), not for a third of the real demo blockstore.
     const fileSystem = { ...realFileSystem, freeBytes: () => 8192 };
     const run = applyPlan(
@@ -56,6 +54,6 @@ describe('apply counts the restart boot copy in its preflight', () => {
       { cwd: root, env, now: new Date('2026-11-29T12:00:00Z'), toolVersion: '0.1.0', confirm: async () => true, fileSystem, findValidators: () => [] },
     );
     await expect(run).rejects.toThrow(/^Not enough free space in .* for the restart boot: it copies the blocks above slot 289624982 \(about [0-9.]+ KiB\)/);
-    expect(await fingerprint()).toEqual(before);
+    expect(await fingerprintTree(root, { ignoreFolderMtimes: true })).toEqual(before);
   });
 });

@@ -17,6 +17,7 @@ async function history() {
     expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env, now: day(d) })).exitCode).toBe(1);
     expect((await runMain(['undo', '--ledger', L], { cwd: root, env, now: day(d) })).exitCode).toBe(0);
   }
+  // A state edit needs its hard fork named (issue 13): the documented X here.
   expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--enable-capitalization-change', '--hard-fork', X], { cwd: root, env, now: day(20) })).exitCode).toBe(0);
   const names = (await readdir(path.join(L, 'snapplan-quarantine'))).sort();
   expect(names).toHaveLength(3);

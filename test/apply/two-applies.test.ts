@@ -37,8 +37,8 @@ describe('two applies on one ledger', () => {
     const first = terminalRun(['apply', '--ledger', L, '--slot', X], root, env);
     await waitUntil('the first apply asks', () => questions(first.out.stderr) === 1);
     // The confirmation lists each item with its size, as the app does.
-    expect(first.out.stderr).toMatch(/Move 3 items \([\d.]+ (B|KiB)\) aside into \S+snapplan-quarantine\/snapplan-20261121T120000Z-slot-289624982:/);
-    expect(first.out.stderr).toMatch(new RegExp(`full 289625000\\s+[\\d.]+ (B|KiB)  rename  ${path.join(L, fullName(289625000)).replace(/[.]/g, '\\.')}`));
+    expect(first.out.stderr).toMatch(/Move 3 items \([0-9.]+ (?:B|KiB)\) aside into \S+snapplan-quarantine\/snapplan-20261121T120000Z-slot-289624982:/);
+    expect(first.out.stderr).toMatch(new RegExp(`full 289625000\\s+[0-9.]+ (?:B|KiB)  rename  ${path.join(L, fullName(289625000)).replace(/[.]/g, '\\.')}`));
     expect(first.out.stderr).toMatch(/bank 289625100\s+\d+ B {2}rename /);
     expect(first.out.stderr).toMatch(/then keep safety links to the base archive\(s\) and run:\n {2}\S+agave-ledger-tool --ledger /);
 

@@ -71,7 +71,9 @@ describe('apply --announcement, end to end with the stand-in ledger tool', () =>
     expect(doc.restartFlags).toEqual([]);
     expect(doc.checks).toEqual({ bankHash: 'mismatch', shredVersion: 'mismatch' });
     expect(run.stderr).toContain(`its shred version ${shredVersion(shape.genesis, [[383520371n, 1n]])} is not expected-shred-version in testnet-2026-01-22.yaml 27350: do not restart with it.`);
-    expect(run.stderr).toContain('snapplan undo puts the moved items back');
+    // The snapshot that differs is set aside into the quarantine too, so it cannot be loaded by mistake.
+    expect(run.stderr).toContain(`It was moved aside into ${doc.quarantine.dir}, so the validator cannot load it.`);
+    expect(doc.quarantine.setAside.map((s: { source: string }) => path.basename(s.source))).toContain(path.basename(doc.created.archivePath));
     expect((await readdir(doc.quarantine.dir)).length).toBeGreaterThan(0);
   });
 
@@ -114,24 +116,25 @@ describe('apply --announcement, end to end with the stand-in ledger tool', () =>
     ];
     for (const c of cases) {
       const { root, L, env, announcement } = await announcementLedger(shape, { version: c.version, edit: c.edit });
-      const before = await fingerprintTree(root);
+      // apply's lock file comes and goes in the ledger folder before the refusal: folder mtimes move.
+      const before = await fingerprintTree(root, { ignoreFolderMtimes: true });
       const run = await runMain(['apply', '--ledger', L, '--announcement', path.basename(announcement), '--bounds-from', 'ledger-tool', '--yes', ...c.args], { cwd: root, env });
       expect(run.exitCode, `${c.name}: ${run.stderr}`).toBe(2);
       expect(run.stderr, c.name).toContain(c.expected);
       expect(run.stderr, c.name).not.toMatch(/\n\s+at /); // no stack trace
-      expect(await fingerprintTree(root), c.name).toEqual(before);
+      expect(await fingerprintTree(root, { ignoreFolderMtimes: true }), c.name).toEqual(before);
     }
   });
 
   it('without an announcement: a state edit with no hard fork is refused, naming both X and X+1 practice', async () => {
     const shape = SHAPES.jan2026;
     const { root, L, env } = await announcementLedger(shape);
-    const before = await fingerprintTree(root);
+    const before = await fingerprintTree(root, { ignoreFolderMtimes: true });
     const run = await runMain(['apply', '--ledger', L, '--slot', String(shape.X), '--deactivate-feature-gate', shape.gate, '--bounds-from', 'ledger-tool', '--yes'], { cwd: root, env });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('State is edited (--deactivate-feature-gate) but no hard fork is given: restart announcements have put it at X');
     expect(run.stderr).toContain(`--hard-fork ${shape.X} or --hard-fork ${shape.R} as it says`);
-    expect(await fingerprintTree(root)).toEqual(before);
+    expect(await fingerprintTree(root, { ignoreFolderMtimes: true })).toEqual(before);
   });
 
   it('--allow-ledger-tool-version turns the release refusal into a warning', async () => {

@@ -3,7 +3,7 @@ import path from 'node:path';
 // The stand-in ledger tool's own value functions, so the announcement written here is one it can match.
 import { bankHash, shredVersion } from '../../fixtures/bin/agave-values.mjs';
 import { installFakeLedgerTool } from './fake-ledger-tool.js';
-import { fullName, incrementalName, touch } from './ledger-tree.js';
+import { archiveBytes, fullName, incrementalName, touch } from './ledger-tree.js';
 import { tempDir } from './temp-dir.js';
 
 export const ANNOUNCEMENTS = path.resolve(import.meta.dirname, '../../fixtures/announcements');
@@ -57,7 +57,7 @@ export { shredVersion };
 export async function announcementLedger(shape: Shape, options: { version?: string; edit?: (yaml: string) => string } = {}) {
   const root = await tempDir();
   const L = path.join(root, 'ledger');
-  await touch(L, fullName(shape.base.full), 'full archive\n'.repeat(20));
+  await touch(L, fullName(shape.base.full), archiveBytes(fullName(shape.base.full), 'full archive\n'.repeat(20)));
   await touch(L, incrementalName(shape.base.full, shape.base.incremental));
   await touch(L, fullName(Number(shape.X) + 500));
   await touch(L, incrementalName(Number(shape.X) + 500, Number(shape.X) + 700));
