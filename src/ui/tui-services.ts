@@ -9,8 +9,11 @@ import { locateLedgerTool } from '../agave/ledger-tool/locate.js';
 import type { Plan } from '../agave/plan-model.js';
 import { preparePlan, type BoundsFrom, type PlanOutcome } from '../agave/plan-service.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from '../agave/scanner.js';
+import type { WatchEvent } from '../agave/watch/boot-watch.js';
+import { watchRestartBoot, type EndEvent } from '../agave/watch/watch-service.js';
 import type { Slot } from '../core/slot.js';
 import { listQuarantines, type QuarantineSummary, type StatusProblem } from '../ops/quarantine-status.js';
+import { createFetchServices, type FetchServices } from './fetch-services.js';
 import { toErrorInfo, type ApplyRequest, type LedgerOverview } from './model.js';
 import { loadAnnouncement, type Announcement } from '../agave/announcement/announcement.js';
 
@@ -28,6 +31,8 @@ export interface TuiOptions {
   /** `--announcement` and the announcement flags, merged; the target screen starts from it. */
   readonly announcement?: Announcement | undefined;
   readonly allowLedgerToolVersion?: boolean | undefined;
+  /** `--rpc`: sources the plan screen may fetch a snapshot from (issue 15). */
+  readonly rpc?: readonly string[] | undefined;
 }
 
 export interface TuiEnvironment {
@@ -60,6 +65,10 @@ export interface TuiServices {
   apply(request: ApplyRequest, hooks: ApplyHooks): Promise<ApplyOutcome>;
   quarantines(): Promise<{ readonly quarantines: readonly QuarantineSummary[]; readonly problems: readonly StatusProblem[] }>;
   undo(journalPath: string, onProgress: (text: string) => void): Promise<UndoOutcome>;
+  /** Follows the restart boot at R (as `snapplan watch`) until its end state; optional so test fakes may leave it out. */
+  watch?(restartSlot: Slot, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<EndEvent>;
+  /** Present when the app was started with --rpc: the plan screen then offers to fetch a base. */
+  readonly fetch?: FetchServices | undefined;
 }
 
 export function createTuiServices(options: TuiOptions, environment: TuiEnvironment): TuiServices {
@@ -77,6 +86,7 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
   });
   return {
     ledger: folders.ledger,
+    fetch: options.rpc && options.rpc.length > 0 ? createFetchServices({ ...options, rpc: options.rpc }, environment) : undefined,
     async overview() {
       // Every archive is measured here (a stat each): the ledger view shows all their sizes.
       const inventory = measureArchives(scanLedger(folders), () => true);
@@ -134,6 +144,21 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
       // The app's undo gives up the restart: after a successful create-snapshot it moves the
       // new archive aside too (the quarantine screen says so before asking).
       return undoQuarantine({ journal: journalPath, includeNew: true }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+    },
+    async watch(restartSlot, onEvent, signal) {
+      const { end } = await watchRestartBoot({
+        ledger: folders.ledger,
+        log: null,
+        restartSlot,
+        timeoutSeconds: null,
+        validatorBin: 'agave-validator',
+        pollMs: 500,
+        env: environment.env,
+        signal: environment.signal ? AbortSignal.any([signal, environment.signal]) : signal,
+        now: environment.now,
+        onEvent,
+      });
+      return end;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +41,16 @@ describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
     const config = JSON.parse(await readFile(configPath, 'utf8'));
     await writeFile(configPath, JSON.stringify({ ...config, latestOptimisticSlots: [{ slot: 289624982, hash: null, timestampMs: null, voteOnly: false }, { slot: 289624981, hash: null, timestampMs: null, voteOnly: true }] }));
 
-    const { socket, tmux, screen, waitFor, keys } = tmuxDriver('snapplan-e2e', root, env);
+    // The watch screen after apply reads a stand-in `agave-validator monitor` (its output replayed from a file).
+    await copyFile(path.resolve(import.meta.dirname, '../../fixtures/bin/agave-validator'), path.join(bin, 'agave-validator'));
+    const monitorOut = path.join(root, 'monitor.txt');
+    await writeFile(monitorOut, [
+      `Validator startup: WaitingForSupermajority { slot: ${X}, gossip_stake_percent: 84 }...`,
+      `00:01:00 | Processed Slot: 289624990 | Confirmed Slot: 289624989 | Finalized Slot: 289624984 | Full Snapshot Slot: ${X} | Incremental Snapshot Slot: - | Transactions: 10 | ◎1`,
+      '',
+    ].join('\n'));
+
+    const { socket, tmux, screen, waitFor, keys } = tmuxDriver('snapplan-e2e', root, { ...env, FAKE_MONITOR_OUTPUT: monitorOut });
     const captures: string[] = [];
     const capture = (title: string, text: string) => captures.push(`## ${title}\n\n\`\`\`text\n${text.trimEnd()}\n\`\`\`\n`);
     const ledgerHas = (name: string) => existsSync(path.join(L, name));
@@ -99,6 +108,14 @@ describe.skipIf(!hasTmux)('snapplan tui in a real terminal (tmux)', () => {
       const [quarantine] = await readdir(path.join(L, 'snapplan-quarantine'));
       expect(quarantine).toMatch(/^snapplan-\d{8}T\d{6}Z-slot-289624982$/);
       expect(existsSync(path.join(L, 'snapplan-quarantine', quarantine!, 'journal.jsonl'))).toBe(true);
+
+      // Watch the restart boot (w), then back to the result (Esc)
+      await keys('w');
+      s = await waitFor('✔ resumed', 15_000);
+      expect(s).toContain('restart boot at slot 289624982');
+      capture('Watch: the restart boot after apply', s);
+      await keys('Escape');
+      await waitFor('✔ Snapshot created at slot 289624982');
 
       // Undo
       await keys('u');

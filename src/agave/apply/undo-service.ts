@@ -119,7 +119,8 @@ async function setAsideNew(journalPath: string, entries: readonly NewEntry[], op
   }
 }
 
-async function chooseJournal(options: UndoServiceOptions, cwd: string): Promise<string> {
+/** The journal `undo` works on: --journal, or the newest quarantine of --ledger that still holds something. */
+export async function chooseJournal(options: UndoServiceOptions, cwd: string): Promise<string> {
   if (options.journal !== undefined) {
     const given = path.resolve(cwd, options.journal);
     return given.endsWith(JOURNAL_FILE) ? given : path.join(given, JOURNAL_FILE);

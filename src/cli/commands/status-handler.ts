@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { LOCK_FILE } from '../../agave/apply/apply-service.js';
 import { backupDirOf } from '../../agave/apply/undo-service.js';
+import { partialUndoReason } from '../../agave/restart-boot-state.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { readLock } from '../../ops/lock.js';
 import { liveness } from '../../ops/process-identity.js';
@@ -18,6 +19,8 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
   const lock = lockPath === null ? null : await readLock(lockPath);
   // A lock whose process is gone is stale: the next snapplan takes it over. Say so, never "held".
   const stale = lock !== null && lock !== 'unreadable' && liveness(lock) === 'dead';
+  // Only a quarantine that still holds items can be undone, and only then partly.
+  const partial = await Promise.all(quarantines.map((q) => (q.items.quarantined > 0 ? partialUndoReason(q) : null)));
   if (args.json) {
     ctx.stdout.write(
       toJson({
@@ -38,6 +41,7 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
           tornLine: q.tornLine,
           damaged: q.damaged.length > 0,
           damagedLines: q.damaged,
+          undoPartial: partial[quarantines.indexOf(q)] ?? null,
         })),
         problems: problemsJson(problems),
       }) + '\n',
@@ -51,6 +55,8 @@ export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<
     const tool = describeTool(q);
     if (tool) ctx.stdout.write(`      ${tool}\n`);
     for (const d of q.damaged) ctx.stdout.write(`      ✘ damaged: journal line ${d.line} cannot be read (${d.reason}); the quarantine may hold more than listed\n`);
+    const why = partial[quarantines.indexOf(q)];
+    if (why) ctx.stdout.write(`      ⚠ undo would be partial: ${why}\n`);
     const next = nextStep(q);
     if (next) ctx.stdout.write(`      next: ${next}\n`);
   }

@@ -1,7 +1,10 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { previewUndoQuarantine, undoQuarantine, type UndoPreviewOutcome } from '../../agave/apply/undo-service.js';
+import { chooseJournal, previewUndoQuarantine, undoQuarantine, type UndoPreviewOutcome } from '../../agave/apply/undo-service.js';
+import { partialUndoReason } from '../../agave/restart-boot-state.js';
 import { UserError } from '../../core/errors.js';
+import { quarantineStatus } from '../../ops/quarantine-status.js';
+import { confirm } from '../prompt.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { UndoAction } from '../../ops/undo.js';
 import { formatBytes, plural } from '../../output/format.js';
@@ -32,6 +35,14 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
   }
   const options = { journal: args.journal, ledger: args.ledger, backupDir: args.backupDir, forceCopy: args.forceCopy, includeNew: args.includeNew, force: args.force };
   if (args.dryRun) return dryRun(await previewUndoQuarantine(options, { cwd: ctx.cwd, signal: ctx.signal }), args, ctx);
+  // After the restart boot, blocks above R may be gone from the blockstore: undo is then partial.
+  const partial = await partialUndoReason(await quarantineStatus(path.dirname(await chooseJournal(args, ctx.cwd))));
+  if (partial !== null) {
+    ctx.stderr.write(`snapplan: undo would be partial: ${partial}.\n`);
+    if (!args.yes && !(await confirm(ctx, 'Put the archives back anyway?', '--yes'))) {
+      throw new UserError('Nothing was changed: the operator declined the partial undo.', { hint: 'Pass --yes to undo anyway.' });
+    }
+  }
   const { quarantine, result, recreated, setAside = [], keptRefused = [] } = await undoQuarantine(options, {
     cwd: ctx.cwd,
     signal: ctx.signal,
