@@ -20,9 +20,13 @@ import type { UndoArgs } from './undo.js';
 export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<number> {
   // One `undo` for every journal snapplan writes: a k8s job's journal scales its StatefulSet back.
   if (args.journal !== undefined && (await isK8sJobJournal(path.resolve(ctx.cwd, args.journal)))) {
+    if (args.dryRun) {
+      // The preview below reads quarantine journals only; a k8s job has its own.
+      throw new UserError(`${args.journal} is the journal of a k8s job, which undo --dry-run does not preview.`, { hint: `snapplan k8s undo --journal ${args.journal} --dry-run prints its kubectl calls without running them.` });
+    }
     const { k8sHandler } = await import('./k8s-handler.js');
     return k8sHandler(
-      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: args.dryRun, json: args.json },
+      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: false, json: args.json },
       ctx,
     );
   }

@@ -44,7 +44,7 @@ export function quarantineLines({ backupDir, list, selected, confirming, undo, p
   if (list.state === 'idle' || list.state === 'loading') return [...out, <Line><Tone tone="dim">… reading the journals</Tone></Line>];
   if (list.state === 'failed') return [...out, ...errorLines({ error: list.error, width })];
   const { quarantines, problems } = list.value;
-  if (quarantines.length === 0) out.push(<Line><Tone tone="dim">  none yet: apply makes one each time it moves something aside.</Tone></Line>);
+  if (quarantines.length === 0 && problems.length === 0) out.push(<Line><Tone tone="dim">  none yet: apply makes one each time it moves something aside.</Tone></Line>);
   quarantines.forEach((q, i) => {
     const mark = i === selected ? <Tone tone="key">› </Tone> : '  ';
     out.push(
