@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { NativeBlockstoreSource } from '../../src/agave/blockstore/native-source.js';
 import { decodeSlotMeta, isFull } from '../../src/agave/blockstore/slot-meta.js';
 import { BlockstoreFormatError, UserError } from '../../src/core/errors.js';
-import { ALL_FIXTURES, FIXTURES, expectedOf, scratchDir } from '../rocksdb/helpers.js';
+import { ALL_FIXTURES, FIXTURES, LAYOUT_OF, dbDir, expectedOf, scratchDir } from '../rocksdb/helpers.js';
+import { RocksDbSnapshot } from '../../src/agave/rocksdb/rocksdb-snapshot.js';
 import type { Expected } from '../rocksdb/helpers.js';
 
 const source = new NativeBlockstoreSource({ retryDelayMs: 0 });
@@ -46,6 +47,15 @@ describe.each(ALL_FIXTURES)('native source on %s', (name) => {
     expect(report.slots).toEqual({ total: BigInt(expected.meta.length), first: BigInt(expected.meta[0]?.slot ?? -1), last: BigInt(expected.meta.at(-1)?.slot ?? -1) });
     expect(report.roots).toEqual({ total: BigInt(expected.root.length), first: BigInt(expected.root[0] ?? -1), last: BigInt(expected.root.at(-1) ?? -1) });
     expect(report.chain).toBeUndefined();
+  });
+
+  it('reads every SlotMeta in the layout the generator wrote it in', async () => {
+    const db = await RocksDbSnapshot.open(dbDir(name), { columnFamilies: ['meta'] });
+    const layouts = [...db.scan('meta')].map((e) => decodeSlotMeta(e.value).layout);
+    db.close();
+    expect(layouts).toEqual(expected.meta.map((m) => m.layout ?? 'v1'));
+    const kinds = [...new Set(layouts)].sort();
+    expect(kinds).toEqual({ v1: ['v1'], v2: ['v2'], mixed: ['v1', 'v2'] }[LAYOUT_OF(name)]);
   });
 
   it.each(expected.cases)('walks the chain from $target down to $base', async (c) => {
