@@ -17,6 +17,8 @@ export function blockstoreDocument(outcome: BlockstoreOutcome) {
     slots: report.slots,
     roots: report.roots,
     chain: report.chain ? { ...report.chain, baseFrom: outcome.baseFrom } : null,
+    /** Why the chain asked for with --slot was not walked (null when walked or not asked). */
+    chainNotChecked: outcome.chainNotChecked,
     ledgerTool: report.ledgerTool ? { path: report.ledgerTool.path, version: report.ledgerTool.version, versionText: report.ledgerTool.versionText } : null,
   };
 }
@@ -30,6 +32,10 @@ export function renderBlockstoreText(outcome: BlockstoreOutcome, c: ChalkInstanc
     out.push(`  roots  ${plural(report.roots.total, 'rooted slot')} from ${report.roots.first} to ${report.roots.last}`);
   } else out.push('  roots  none');
   const chain = report.chain;
+  if (outcome.chainNotChecked !== null) {
+    out.push(c.yellow(`  ! chain not checked: ${outcome.chainNotChecked}`));
+    out.push(c.dim('    Use --bounds-from native (the default) to walk it.'));
+  }
   if (chain) {
     const from = outcome.baseFrom === 'snapshots' ? ' (the base snapshot plan would use)' : '';
     out.push(`  chain  ${chain.target} back to ${chain.base}${from}: ${plural(chain.chain.length, 'slot')} walked`);

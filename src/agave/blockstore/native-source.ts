@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../core/errors.js';
+import { BlockstoreFormatError, UserError } from '../../core/errors.js';
 import type { Slot } from '../../core/slot.js';
 import { isErrno } from '../rocksdb/errors.js';
 import { RocksDbSnapshot } from '../rocksdb/rocksdb-snapshot.js';
@@ -30,6 +30,14 @@ export class NativeBlockstoreSource implements BlockstoreSource {
 
   async read(query: BlockstoreQuery): Promise<BlockstoreReport> {
     const dir = join(query.ledger, ROCKSDB_FOLDER);
+    try {
+      return await this.readDatabase(dir, query);
+    } catch (error) {
+      throw unreadable(error, dir) ?? error;
+    }
+  }
+
+  private async readDatabase(dir: string, query: BlockstoreQuery): Promise<BlockstoreReport> {
     requireDatabase(dir);
     const db = await RocksDbSnapshot.open(dir, {
       columnFamilies: ['meta', 'root'],
@@ -39,6 +47,16 @@ export class NativeBlockstoreSource implements BlockstoreSource {
     });
     try {
       if (!db.hasColumnFamily('meta')) {
+        const stop = db.stats.manifestStop;
+        if (stop !== null) {
+          // a MANIFEST cut short before the families were defined is damage, not a wrong folder
+          throw new BlockstoreFormatError(
+            `${join(dir, db.manifestName)} is truncated or damaged: it ends in a broken record (${stop.why} at byte ${stop.offset}) after ${db.manifest.edits} readable edits, before the "meta" column family is defined.`,
+            'corrupt',
+            db.manifestName,
+            { hint: 'RocksDB cannot open this database either (agave-ledger-tool and the validator would fail on it): restore the blockstore from a copy, or start the node from a snapshot with a fresh ledger.' },
+          );
+        }
         throw new UserError(`${dir} is a RocksDB database without a "meta" column family: not an Agave blockstore.`, {
           hint: 'Pass the ledger folder of an Agave (or Solana) validator as --ledger.',
         });
@@ -83,4 +101,28 @@ export function countSlots(db: RocksDbSnapshot, column: string, signal?: AbortSi
     total++;
   }
   return first === null || last === null ? null : { total, first, last };
+}
+
+/**
+ * A file of the database this user may not read (running as another user than the validator's
+ * is common) or cannot read at all: one sentence naming the file, and what to do. Null for
+ * errors that are not about reading a file.
+ */
+function unreadable(error: unknown, dir: string): Error | null {
+  if (!(error instanceof Error) || typeof (error as NodeJS.ErrnoException).code !== 'string') return null;
+  const { code, path: file = dir, syscall } = error as NodeJS.ErrnoException;
+  if (code === 'EACCES' || code === 'EPERM') {
+    const uid = process.getuid?.();
+    return new UserError(`Permission denied reading ${file}${uid === undefined ? '' : ` (snapplan runs as uid ${uid})`}.`, {
+      hint: `Run snapplan as the validator's user (for example sudo -u <that user> snapplan …) or as root, or grant this user read access to ${dir}; snapplan only reads it.`,
+      cause: error,
+    });
+  }
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ELOOP' || code === 'EIO' || code === 'ENXIO') {
+    return new BlockstoreFormatError(`Cannot read ${file} (${code}${syscall === undefined ? '' : ` in ${syscall}`}).`, 'corrupt', file, {
+      hint: 'Check that the ledger\'s rocksdb/ folder is intact and its disk healthy; agave-ledger-tool would not open it either.',
+      cause: error,
+    });
+  }
+  return null;
 }

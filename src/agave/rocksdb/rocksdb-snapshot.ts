@@ -9,6 +9,8 @@ import { parseCurrent, tableFileName, walNumber } from './file-names.js';
 import { isMaxSequenceSentinel, userKeyOf } from './internal-key.js';
 import { LogReader } from './log-reader.js';
 import type { LogStop } from './log-reader.js';
+import { checkLiveTables, checkTrackedWals, liveFileError } from './live-files.js';
+import type { LiveFileProblem } from './live-files.js';
 import { readManifest } from './manifest.js';
 import type { ColumnFamilyState, ManifestState } from './manifest.js';
 import { MemTable } from './memtable.js';
@@ -30,12 +32,16 @@ export type { LiveEntry } from './merging-scan.js';
  * RocksDB and without its LOCK, so it works while the owner (a running validator) writes:
  *
  *  1. read CURRENT and replay the MANIFEST it names (live SSTs and log numbers per family);
- *  2. open every live SST of the wanted families and every WAL that may still hold their
+ *  2. check, as RocksDB does before it opens a database, that every live table of every family
+ *     exists with its recorded size, and the WALs the MANIFEST tracks (live-files.ts);
+ *  3. open every live SST of the wanted families and every WAL that may still hold their
  *     unflushed writes (an open descriptor survives the file's deletion by a compaction);
- *  3. check that CURRENT and the MANIFEST's size did not change meanwhile.
+ *  4. check that CURRENT and the MANIFEST's size did not change meanwhile.
  *
  * A vanished file (ENOENT), a changed MANIFEST or a torn MANIFEST tail means the writer moved
- * on: start again from CURRENT, a bounded number of times. A torn tail that persists is what a
+ * on: start again from CURRENT, a bounded number of times. A live file that is missing (or of
+ * the wrong size) twice with the same CURRENT and MANIFEST is not a writer moving on: it is
+ * refused at once, by name, as RocksDB refuses it. A torn tail that persists is what a
  * crashed writer leaves, and RocksDB's own recovery then uses the records before it, as here.
  *
  * Nothing is ever created, locked or written inside the folder.
@@ -97,12 +103,14 @@ export class RocksDbSnapshot {
     const maxAttempts = options.maxAttempts ?? 8;
     const retryDelayMs = options.retryDelayMs ?? 25;
     let lastReason = '';
+    let lastDamage: string | null = null;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       options.signal?.throwIfAborted();
       if (attempt > 1 && retryDelayMs > 0) await delay(retryDelayMs * (attempt - 1));
-      const result = tryOpen(dir, options.columnFamilies, attempt, attempt === maxAttempts);
+      const result = tryOpen(dir, options.columnFamilies, attempt, attempt === maxAttempts, lastDamage);
       if (result instanceof RocksDbSnapshot) return result;
       lastReason = result.retry;
+      lastDamage = result.damage ?? null;
     }
     throw new BlockstoreFormatError(`${dir}: the database kept changing while it was read (${maxAttempts} attempts; last: ${lastReason}).`, 'unstable', dir, {
       hint: 'The validator is compacting heavily; try again in a moment.',
@@ -200,7 +208,13 @@ export class RocksDbSnapshot {
   }
 }
 
-function tryOpen(dir: string, wanted: readonly string[], attempt: number, lastAttempt: boolean): RocksDbSnapshot | { retry: string } {
+interface Retry {
+  readonly retry: string;
+  /** CURRENT, MANIFEST size and the damaged files: the same twice means the damage is real. */
+  readonly damage?: string;
+}
+
+function tryOpen(dir: string, wanted: readonly string[], attempt: number, lastAttempt: boolean, previousDamage: string | null): RocksDbSnapshot | Retry {
   const opened: RandomAccessFile[] = [];
   const closeAll = (): void => {
     for (const f of opened) f.close();
@@ -221,6 +235,23 @@ function tryOpen(dir: string, wanted: readonly string[], attempt: number, lastAt
         return { retry: `MANIFEST ends in a torn record (${manifest.stop.why} at byte ${manifest.stop.offset})` };
       }
       if (!manifest.stop.atTail) throw corrupt(`MANIFEST damaged before its end (${manifest.stop.why} at byte ${manifest.stop.offset})`, manifestName);
+    }
+
+    // what RocksDB checks before opening: every live table of every family, the tracked WALs
+    const names = new Set(readdirSync(dir));
+    const problems: LiveFileProblem[] = checkLiveTables(dir, manifest, names);
+    const walSizes = new Map<number, bigint>();
+    for (const name of names) {
+      const n = walNumber(name);
+      if (n !== null) walSizes.set(n, BigInt(statSync(join(dir, name)).size));
+    }
+    const walProblem = checkTrackedWals(manifest, walSizes);
+    if (walProblem !== null) problems.push(walProblem);
+    if (problems.length > 0) {
+      const damage = `${currentText}|${manifestFile.size}|${problems.map((p) => `${p.file}:${p.kind}:${p.actual}`).join(',')}`;
+      if (lastAttempt || damage === previousDamage) throw liveFileError(dir, manifestName, problems);
+      closeAll();
+      return { retry: `${problems[0]?.file} missing or of another size`, damage };
     }
 
     const byName = new Map<string, ColumnFamilyState>();
@@ -245,7 +276,7 @@ function tryOpen(dir: string, wanted: readonly string[], attempt: number, lastAt
     // number among them (each family skips the WALs below its own number, db_impl_open.cc)
     const famList = [...families.values()];
     const minLog = famList.length === 0 ? Infinity : Math.min(...famList.map((f) => f.state.logNumber));
-    const wals = readdirSync(dir)
+    const wals = [...names]
       .map((name) => ({ name, number: walNumber(name) }))
       .filter((w): w is { name: string; number: number } => w.number !== null && w.number >= minLog)
       .sort((a, b) => a.number - b.number);
