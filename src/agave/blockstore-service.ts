@@ -17,6 +17,7 @@ export interface BlockstoreServiceOptions {
   readonly base?: Slot | undefined;
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
+  readonly onCountProgress?: ((column: string, keys: bigint) => void) | undefined;
 }
 
 export interface BlockstoreOutcome {
@@ -66,7 +67,8 @@ export async function inspectBlockstore(options: BlockstoreServiceOptions, envir
     });
     source = new LedgerToolBlockstoreSource(tool, await tool.info());
   }
-  const report = await source.read({ ledger: folders.ledger, target: options.target ?? 0n, base, signal: environment.signal });
+  // `snapplan blockstore` is where the exact counts are asked for
+  const report = await source.read({ ledger: folders.ledger, target: options.target ?? 0n, base, count: true, onCountProgress: options.onCountProgress, signal: environment.signal });
   const chainNotChecked =
     base !== null && report.chain === undefined
       ? `The parent chain from ${options.target} down to ${base} was not checked: agave-ledger-tool bounds reports only the slot range, which can hide missing or incomplete slots inside it.`

@@ -23,6 +23,9 @@ export interface PlanServiceOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--count`: count every slot and root (the native reader otherwise seeks only the edges). */
+  readonly count?: boolean | undefined;
+  readonly onCountProgress?: ((column: string, keys: bigint) => void) | undefined;
 }
 
 export interface PlanEnvironment {
@@ -72,6 +75,8 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     ledger: folders.ledger,
     target: options.target,
     base: baseSlot,
+    count: options.count,
+    onCountProgress: options.onCountProgress,
     signal: environment.signal,
   });
 

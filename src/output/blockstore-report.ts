@@ -27,9 +27,10 @@ export function renderBlockstoreText(outcome: BlockstoreOutcome, c: ChalkInstanc
   const { report } = outcome;
   const via = report.source === 'native' ? 'read from its files, read-only' : `from ${path.basename(report.ledgerTool?.path ?? 'ledger-tool')} bounds`;
   const out = [c.bold(`Blockstore ${path.join(outcome.ledger, 'rocksdb')}`) + c.dim(`  (${via})`)];
-  out.push(report.slots ? `  slots  ${plural(report.slots.total, 'slot')} from ${report.slots.first} to ${report.slots.last}` : '  slots  none: the blockstore is empty');
+  const count = (total: bigint | null, noun: string): string => (total === null ? `${noun}s (not counted)` : plural(total, noun));
+  out.push(report.slots ? `  slots  ${count(report.slots.total, 'slot')} from ${report.slots.first} to ${report.slots.last}` : '  slots  none: the blockstore is empty');
   if (report.roots) {
-    out.push(`  roots  ${plural(report.roots.total, 'rooted slot')} from ${report.roots.first} to ${report.roots.last}`);
+    out.push(`  roots  ${count(report.roots.total, 'rooted slot')} from ${report.roots.first} to ${report.roots.last}`);
   } else out.push('  roots  none');
   const chain = report.chain;
   if (outcome.chainNotChecked !== null) {

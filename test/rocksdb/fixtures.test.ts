@@ -76,6 +76,17 @@ describe.each(ALL_FIXTURES)('fixture %s', (name) => {
     expect(metaKeys[0]).toBe(slotHex(120));
   });
 
+  it('proves purged ranges deleted from the tombstone and table metadata, without reading them', () => {
+    const key = (slot: number): Buffer => Buffer.from(slotHex(slot), 'hex');
+    const run = db.deletedRunAt('meta', key(105));
+    expect(run && { start: run.start.toString('hex'), end: run.end.toString('hex') }).toEqual({ start: slotHex(100), end: slotHex(120) });
+    expect(db.deletedRunAt('meta', key(120))).toBeNull();
+    expect(db.deletedRunAt('meta', key(99))).toBeNull();
+    // the WAL-only range delete of roots, over roots written earlier in the same WAL
+    const roots = db.deletedRunAt('root', key(352));
+    expect(roots && { start: roots.start.toString('hex'), end: roots.end.toString('hex') }).toEqual({ start: slotHex(351), end: slotHex(355) });
+  });
+
   it('reads tables of the fixture format version', () => {
     const want = Number(/^fv(\d)/.exec(name)?.[1]);
     for (const f of db.liveFiles('meta')) {

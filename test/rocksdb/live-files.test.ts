@@ -122,3 +122,25 @@ describe('WALs the MANIFEST tracks (track_and_verify_wals_in_manifest)', () => {
     await expect(open(closedLater)).rejects.toThrow(/000004\.log/);
   });
 });
+
+describe('a purge proven deleted only when nothing newer lies inside it', () => {
+  const batch = (seq: number, ...ops: Buffer[]): Buffer => {
+    const h = Buffer.alloc(12);
+    h.writeBigUInt64LE(BigInt(seq));
+    h.writeUInt32LE(ops.length, 8);
+    return Buffer.concat([h, ...ops]);
+  };
+  const put = (k: string, v: string): Buffer => Buffer.concat([Buffer.from([0x5]), varint(1), lp(k), lp(v)]);
+  const delRange = (a: string, b: string): Buffer => Buffer.concat([Buffer.from([0xe]), varint(1), lp(a), lp(b)]);
+
+  it('steps over a range deleted after its writes, not over one rewritten after the delete', async () => {
+    const wal = new LogWriter().add(batch(1, put('b', '1'), put('c', '1'))).add(batch(3, delRange('a', 'd'))).add(batch(4, put('f', '1'), delRange('e', 'h'))).add(batch(6, put('g', '2'))).bytes();
+    const dir = trackedDb([], { 4: wal });
+    const db = await open(dir);
+    const run = db.deletedRunAt('meta', Buffer.from('b'));
+    expect(run && [run.start.toString(), run.end.toString()]).toEqual(['a', 'd']);
+    expect(db.deletedRunAt('meta', Buffer.from('f'))).toBeNull(); // g was written after the delete
+    expect([...db.scan('meta')].map((e) => e.key.toString())).toEqual(['g']);
+    db.close();
+  });
+});

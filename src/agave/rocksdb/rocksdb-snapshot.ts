@@ -131,6 +131,26 @@ export class RocksDbSnapshot {
     return this.family(name).files.map((f) => f.meta);
   }
 
+  /**
+   * The smallest and largest user key any source of a family may hold (table boundaries from
+   * the MANIFEST, WAL keys): every live key lies within, deleted ones may too. Null if empty.
+   */
+  keyRange(name: string): { smallest: Buffer; largest: Buffer } | null {
+    const fam = this.family(name);
+    let smallest: Buffer | null = null;
+    let largest: Buffer | null = null;
+    const widen = (lo: Buffer, hi: Buffer): void => {
+      if (smallest === null || Buffer.compare(lo, smallest) < 0) smallest = lo;
+      if (largest === null || Buffer.compare(hi, largest) > 0) largest = hi;
+    };
+    for (const f of fam.files) widen(userKeyOf(f.meta.smallest), userKeyOf(f.meta.largest));
+    const mem = fam.mem.entries();
+    const first = mem[0];
+    const last = mem[mem.length - 1];
+    if (first !== undefined && last !== undefined) widen(first.userKey, last.userKey);
+    return smallest === null || largest === null ? null : { smallest, largest };
+  }
+
   /** Keys only in the WALs (memtable) of a family. */
   memtableSize(name: string): number {
     return this.family(name).mem.size;
@@ -156,26 +176,8 @@ export class RocksDbSnapshot {
     const from = options.from ?? null;
     const to = options.to ?? null;
     const reverse = options.reverse ?? false;
-    const overlapping = fam.files.filter((f) => {
-      const lo = userKeyOf(f.meta.smallest);
-      const hi = userKeyOf(f.meta.largest);
-      return (to === null || Buffer.compare(lo, to) <= 0) && (from === null || Buffer.compare(hi, from) >= 0);
-    });
-    // range tombstones of every overlapping file, cut to the file's own key range (RocksDB
-    // truncates them so; a largest key with the sentinel sequence is an exclusive end)
-    const tombstones: RangeTombstone[] = [...fam.mem.tombstones];
-    for (const f of overlapping) {
-      const t = this.table(f);
-      if (t.rangeTombstones.length === 0) continue;
-      const lo = userKeyOf(f.meta.smallest);
-      const hi = userKeyOf(f.meta.largest);
-      const end = isMaxSequenceSentinel(f.meta.largest) ? hi : Buffer.concat([hi, Buffer.from([0])]);
-      for (const r of t.rangeTombstones) {
-        const start = Buffer.compare(r.start, lo) < 0 ? lo : r.start;
-        const stop = Buffer.compare(r.end, end) > 0 ? end : r.end;
-        if (Buffer.compare(start, stop) < 0) tombstones.push({ start, end: stop, seq: r.seq });
-      }
-    }
+    const overlapping = overlappingFiles(fam, from, to);
+    const tombstones = this.tombstonesOf(fam, overlapping);
     const start = reverse ? to : from;
     const cursors: Cursor[] = [new MemCursor(fam.mem.entries(), reverse, start)];
     const levels = new Map<number, OpenedFile[]>();
@@ -197,6 +199,53 @@ export class RocksDbSnapshot {
     yield* mergingScan(cursors, new TombstoneIndex(tombstones), { reverse, lower: from, upper: to, signal: options.signal });
   }
 
+  /**
+   * Range tombstones of the memtable and of the given files, each cut to its file's own key range
+   * (RocksDB truncates them so; a largest key with the sentinel sequence is an exclusive end).
+   */
+  private tombstonesOf(fam: Family, files: readonly OpenedFile[]): RangeTombstone[] {
+    const tombstones: RangeTombstone[] = [...fam.mem.tombstones];
+    for (const f of files) {
+      const t = this.table(f);
+      if (t.rangeTombstones.length === 0) continue;
+      const lo = userKeyOf(f.meta.smallest);
+      const hi = userKeyOf(f.meta.largest);
+      const end = isMaxSequenceSentinel(f.meta.largest) ? hi : Buffer.concat([hi, Buffer.from([0])]);
+      for (const r of t.rangeTombstones) {
+        const start = Buffer.compare(r.start, lo) < 0 ? lo : r.start;
+        const stop = Buffer.compare(r.end, end) > 0 ? end : r.end;
+        if (Buffer.compare(start, stop) < 0) tombstones.push({ start, end: stop, seq: r.seq });
+      }
+    }
+    return tombstones;
+  }
+
+  /**
+   * The key range [start, end) around `key` in which a range tombstone deletes everything the
+   * family holds, proven without reading that data: every table overlapping it is older than the
+   * tombstone (its largest sequence number, from the MANIFEST), or has no entry inside it (its
+   * index and one data block say so), and no newer WAL write lies inside. Null when `key` is not
+   * in such a range. A seek uses this to step over data that a purge deleted but compaction has
+   * not removed yet (Agave purges slot columns with DeleteRange), instead of reading it.
+   */
+  deletedRunAt(name: string, key: Buffer): { start: Buffer; end: Buffer } | null {
+    const fam = this.family(name);
+    const fragment = new TombstoneIndex(this.tombstonesOf(fam, overlappingFiles(fam, key, key))).fragmentAt(key);
+    if (fragment === null) return null;
+    const { start, end, seq } = fragment;
+    for (const e of fam.mem.entries()) {
+      if (Buffer.compare(e.userKey, start) >= 0 && Buffer.compare(e.userKey, end) < 0 && e.seq >= seq) return null;
+    }
+    for (const f of fam.files) {
+      const lo = userKeyOf(f.meta.smallest);
+      const hi = userKeyOf(f.meta.largest);
+      if (Buffer.compare(lo, end) >= 0 || Buffer.compare(hi, start) < 0) continue;
+      if (f.meta.largestSeq !== null && f.meta.largestSeq < seq) continue;
+      if (this.table(f).hasEntryIn(start, end)) return null;
+    }
+    return { start, end };
+  }
+
   /** The live value of one key, or null. */
   get(name: string, key: Buffer): LiveEntry | null {
     for (const e of this.scan(name, { from: key, to: key })) return e;
@@ -212,6 +261,15 @@ interface Retry {
   readonly retry: string;
   /** CURRENT, MANIFEST size and the damaged files: the same twice means the damage is real. */
   readonly damage?: string;
+}
+
+/** Files of a family whose key range meets [from, to] (inclusive; null = unbounded). */
+function overlappingFiles(fam: Family, from: Buffer | null, to: Buffer | null): OpenedFile[] {
+  return fam.files.filter((f) => {
+    const lo = userKeyOf(f.meta.smallest);
+    const hi = userKeyOf(f.meta.largest);
+    return (to === null || Buffer.compare(lo, to) <= 0) && (from === null || Buffer.compare(hi, from) >= 0);
+  });
 }
 
 function tryOpen(dir: string, wanted: readonly string[], attempt: number, lastAttempt: boolean, previousDamage: string | null): RocksDbSnapshot | Retry {

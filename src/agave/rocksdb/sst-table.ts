@@ -182,6 +182,18 @@ export class SstTable {
     return lo;
   }
 
+  /** Whether any point entry has a user key in [start, end): the index, then one data block. */
+  hasEntryIn(start: Buffer, end: Buffer): boolean {
+    for (let i = this.firstBlockAtOrAfter(start); i < this.blockCount; i++) {
+      const keys = this.dataBlock(i).userKeys;
+      for (const k of keys) {
+        if (Buffer.compare(k, start) < 0) continue;
+        return Buffer.compare(k, end) < 0;
+      }
+    }
+    return false;
+  }
+
   close(): void {
     this.file.close();
   }

@@ -17,6 +17,8 @@ export interface NewFile {
   /** Internal keys: user key + 8-byte trailer (sequence << 8 | type, little-endian). */
   readonly smallest: Buffer;
   readonly largest: Buffer;
+  /** Highest sequence number of any entry in the file; null when the edit does not say (tag 7). */
+  readonly largestSeq: number | null;
 }
 
 export interface VersionEdit {
@@ -127,11 +129,12 @@ export function decodeVersionEdit(record: Buffer, file?: string): VersionEdit {
         const size = r.varint64('file size');
         const smallest = r.lengthPrefixed('smallest key');
         const largest = r.lengthPrefixed('largest key');
+        let largestSeq: number | null = null;
         if (tag !== Tag.NewFile) {
           r.varint64Big('smallest seqno');
-          r.varint64Big('largest seqno');
+          largestSeq = seqNumber(r.varint64Big('largest seqno'));
         }
-        edit.newFiles.push({ level, number, pathId, size, smallest, largest });
+        edit.newFiles.push({ level, number, pathId, size, smallest, largest, largestSeq });
         break;
       }
       case Tag.NewFile4:
@@ -212,7 +215,7 @@ function decodeNewFile4(r: ByteReader, edit: VersionEdit, file?: string): NewFil
   const smallest = r.lengthPrefixed('smallest key');
   const largest = r.lengthPrefixed('largest key');
   r.varint64Big('smallest seqno');
-  r.varint64Big('largest seqno');
+  const largestSeq = seqNumber(r.varint64Big('largest seqno'));
   let pathId = 0;
   for (;;) {
     const custom = r.varint32('new file custom tag');
@@ -230,7 +233,12 @@ function decodeNewFile4(r: ByteReader, edit: VersionEdit, file?: string): NewFil
     // others (need-compaction, times, checksums, temperature, unique id, epoch, tail size ...)
     // do not change which keys a file holds
   }
-  return { level, number, pathId, size, smallest, largest };
+  return { level, number, pathId, size, smallest, largest, largestSeq };
+}
+
+/** Sequence numbers are 56 bits; the reader compares them as doubles, exact below 2^53. */
+function seqNumber(seq: bigint): number | null {
+  return seq <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(seq) : null;
 }
 
 /** wal_edit.cc: the log number, then sub-tags (2 = synced size) until 1. */

@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
 import { toJson } from '../../output/json.js';
 import { planDocument } from '../../output/plan-json.js';
+import { countProgress } from '../../output/count-progress.js';
 import { folderOptions } from '../options/ledger-options.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { PlanArgs } from './plan.js';
@@ -21,6 +22,8 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      count: args.count === true,
+      onCountProgress: args.count === true ? countProgress(() => ctx.now().getTime(), (line) => ctx.stderr.write(line)) : undefined,
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), signal: ctx.signal },
   );
