@@ -28,7 +28,7 @@ const CHAIN = 25_000;
 const FIRST_SLOT = 300_000_000;
 const PURGED = 20_000; // lowest slots deleted by range (as Agave's cleanup does), still in tables
 const WAL_TAIL = 2_000; // newest slots only in the WAL
-const SHRED_FILES = 1_100; // per shred column family (data_shred, code_shred)
+const SHRED_ROWS = 300_000; // per shred column family (data_shred, code_shred): ~1,150 tables of ~128 KiB each
 const FAMILIES = ['meta', 'dead_slots', 'duplicate_slots', 'erasure_meta', 'orphans', 'bank_hashes', 'root', 'index', 'data_shred', 'code_shred', 'transaction_status', 'address_signatures', 'transaction_memos', 'rewards', 'blocktime', 'perf_samples', 'block_height', 'optimistic_slots', 'merkle_root_meta'];
 
 /**
@@ -142,10 +142,10 @@ async function generate(dir, n) {
     for (let i = 0; i < tableSlots.length; i += 10_000) yield* meta(tableSlots.slice(i, i + 10_000));
   })());
   await ldbLoad(db, 'root', roots(tableSlots.slice(0, -1000)));
-  process.stderr.write(`  data_shred, code_shred: ~${SHRED_FILES} tables each…\n`);
+  process.stderr.write(`  data_shred, code_shred: ${SHRED_ROWS} rows each, flushed every ~128 KiB…\n`);
   for (const cf of ['data_shred', 'code_shred']) {
     await ldbLoad(db, cf, (function* () {
-      for (let i = 0; i < SHRED_FILES * 120; i++) {
+      for (let i = 0; i < SHRED_ROWS; i++) {
         const key = Buffer.concat([slotKey(FIRST_SLOT + Math.floor(i / 8)), slotKey(i % 8)]);
         yield `${hex(key)} ==> 0x${'5a'.repeat(500)}`;
       }
