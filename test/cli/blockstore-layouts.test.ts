@@ -1,4 +1,5 @@
-import { cp } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
+import Ajv2020 from 'ajv/dist/2020.js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullName } from '../support/ledger-tree.js';
@@ -12,6 +13,8 @@ import { tempDir } from '../support/temp-dir.js';
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/rocksdb');
 const NEW_LAYOUT_FIXTURES = ['fv5-v2', 'fv5-mixed', 'fv6-native-v2', 'fv6-native-mixed', 'fv7-native-v2', 'fv7-native-mixed'];
 const noTool = { PATH: path.dirname(process.execPath) };
+const SCHEMA = JSON.parse(await readFile(path.resolve(import.meta.dirname, '../../src/output/plan.schema.json'), 'utf8'));
+const validate = new Ajv2020.default({ allErrors: true, strict: false }).compile(SCHEMA);
 
 async function ledgerWith(fixture: string, baseSlot: number) {
   const root = await tempDir();
@@ -31,6 +34,12 @@ describe.each(NEW_LAYOUT_FIXTURES)('plan on %s', (fixture) => {
     expect(doc.reachable).toBe(true);
     expect(doc.blocks).toMatchObject({ source: 'native', available: { first: 120, last: 420 }, missing: [], chain: { base: 245, target: 256, complete: true } });
     expect(doc.blocks.chain.chain).toEqual([256, 254, 253, 252, 251, 250, 249, 247, 246]);
+    // not counted without --count, and still the published schema
+    expect(doc.blocks).toMatchObject({ slotCount: null, counted: false, roots: { total: null } });
+    expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
+    const counted = JSON.parse((await runMain(['plan', '--ledger', L, '--slot', '256', '--json', '--count'], { cwd: root, env: noTool })).stdout);
+    expect(counted.blocks).toMatchObject({ slotCount: 259, counted: true, available: { first: 120, last: 420 } });
+    expect(validate(counted), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('finds the incomplete slot written in the new layout (exit 3)', async () => {
