@@ -44,7 +44,59 @@ const MAX_VECTOR = 1 << 24;
 /** MAX_DATA_SHREDS_PER_SLOT: the v2 bit vector's width; bytes past it are dropped when read. */
 export const MAX_DATA_SHREDS_PER_SLOT = 32_768;
 
+/** Bytes before next_slots' items: six u64 fields and next_slots' u64 length. */
+const FIXED_HEAD = 56;
+
 export function decodeSlotMeta(value: Buffer, where = 'meta column'): SlotMeta {
+  // the chain walk decodes tens of thousands of values: read the fixed head directly, and leave
+  // every bounds check with its message to the careful path below when anything is off
+  const len = value.length;
+  if (len >= FIXED_HEAD + 1 + 8) {
+    const nextLo = value.readUInt32LE(48);
+    const nextHi = value.readUInt32LE(52);
+    const after = FIXED_HEAD + nextLo * 8;
+    if (nextHi === 0 && nextLo <= MAX_VECTOR && after + 1 + 8 <= len) {
+      const nextSlots: Slot[] = new Array<Slot>(nextLo);
+      for (let i = 0; i < nextLo; i++) nextSlots[i] = value.readBigUInt64LE(FIXED_HEAD + 8 * i);
+      const layout = layoutAt(value, after + 1);
+      if (layout !== null) return slotMeta(value, nextSlots, value[after] as number, layout, after + 1);
+    }
+  }
+  return decodeCarefully(value, where);
+}
+
+/** v2 when the rest is a u64 byte length and exactly that many bytes, v1 for a u32 set, else null. */
+function layoutAt(value: Buffer, at: number): SlotMetaLayout | null {
+  const lo = value.readUInt32LE(at);
+  const hi = value.readUInt32LE(at + 4);
+  if (hi !== 0) return null;
+  const left = value.length - at - 8;
+  return lo === left ? 'v2' : lo * 4 === left ? 'v1' : null;
+}
+
+function slotMeta(value: Buffer, nextSlots: Slot[], connectedFlags: number, layout: SlotMetaLayout, start: number): SlotMeta {
+  const lastIndex = value.readBigUInt64LE(32);
+  const parentSlot = value.readBigUInt64LE(40);
+  let indexes: number[] | null = null;
+  return {
+    slot: value.readBigUInt64LE(0),
+    consumed: value.readBigUInt64LE(8),
+    received: value.readBigUInt64LE(16),
+    firstShredTimestamp: value.readBigUInt64LE(24),
+    lastIndex: lastIndex === U64_MAX ? null : lastIndex,
+    parentSlot: parentSlot === U64_MAX ? null : parentSlot,
+    nextSlots,
+    connectedFlags,
+    layout,
+    get completedDataIndexes(): readonly number[] {
+      indexes ??= layout === 'v2' ? bitIndexes(value, start + 8) : u32Indexes(value, start + 8);
+      return indexes;
+    },
+  };
+}
+
+/** Field by field, every bound checked, so that a damaged value is named precisely. */
+function decodeCarefully(value: Buffer, where: string): SlotMeta {
   let pos = 0;
   const need = (n: number, what: string): void => {
     if (pos + n > value.length) throw corrupt(`SlotMeta value of ${value.length} bytes ends inside ${what}`, where);
@@ -56,11 +108,11 @@ export function decodeSlotMeta(value: Buffer, where = 'meta column'): SlotMeta {
     return v;
   };
   const slot = u64('slot');
-  const consumed = u64('consumed');
-  const received = u64('received');
-  const firstShredTimestamp = u64('first_shred_timestamp');
-  const lastIndex = u64('last_index');
-  const parentSlot = u64('parent_slot');
+  u64('consumed');
+  u64('received');
+  u64('first_shred_timestamp');
+  u64('last_index');
+  u64('parent_slot');
   const nextCount = u64('next_slots length');
   if (nextCount > BigInt(MAX_VECTOR)) throw corrupt(`SlotMeta of slot ${slot} claims ${nextCount} next slots`, where);
   need(Number(nextCount) * 8, 'next_slots');
@@ -76,23 +128,7 @@ export function decodeSlotMeta(value: Buffer, where = 'meta column'): SlotMeta {
   if (v2 !== null && v1 !== null) {
     throw corrupt(`SlotMeta value of ${value.length} bytes fits neither layout Agave reads: as 3.1+ (bit vector) it ${v2}; as older (u32 set) it ${v1}`, where);
   }
-  const layout: SlotMetaLayout = v2 === null ? 'v2' : 'v1';
-  let indexes: number[] | null = null;
-  return {
-    slot,
-    consumed,
-    received,
-    firstShredTimestamp,
-    lastIndex: lastIndex === U64_MAX ? null : lastIndex,
-    parentSlot: parentSlot === U64_MAX ? null : parentSlot,
-    nextSlots,
-    connectedFlags,
-    layout,
-    get completedDataIndexes(): readonly number[] {
-      indexes ??= layout === 'v2' ? bitIndexes(value, start + 8) : u32Indexes(value, start + 8);
-      return indexes;
-    },
-  };
+  return slotMeta(value, nextSlots, connectedFlags, v2 === null ? 'v2' : 'v1', start);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { decodeBlock, decodeIndexBlock } from './block.js';
+import { decodeBlock } from './block.js';
+import { BlockIndex } from './block-index.js';
 import type { BlockHandle } from './block.js';
 import { ByteReader } from './byte-reader.js';
 import { decompressBlock } from './compression.js';
@@ -50,9 +51,8 @@ export interface ReadCounters {
 export class SstTable {
   readonly footer: Footer;
   readonly properties: Map<string, Buffer>;
-  /** User-key part of each index entry: every key of block i is <= indexUserKeys[i]. */
-  readonly indexUserKeys: Buffer[];
-  readonly blockHandles: BlockHandle[];
+  /** The index block: every key of data block i is <= index.key(i). */
+  readonly index: BlockIndex;
   readonly rangeTombstones: RangeTombstone[];
   private readonly hasDictionary: boolean;
   private cachedIndex = -1;
@@ -95,9 +95,7 @@ export class SstTable {
     if (indexHandle === undefined) throw corrupt('no index block', file.name);
     const keyIsUserKey = this.propertyVarint(PROP_INDEX_KEY_IS_USER_KEY) === 1;
     const deltaEncoded = this.propertyVarint(PROP_INDEX_VALUE_DELTA) === 1;
-    const index = decodeIndexBlock(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY);
-    this.indexUserKeys = keyIsUserKey ? index.keys : index.keys.map((k) => internalUserKey(k, file.name));
-    this.blockHandles = index.handles;
+    this.index = new BlockIndex(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY, keyIsUserKey);
 
     this.rangeTombstones = [];
     const rangeDel = meta.get(META_RANGE_DEL);
@@ -113,7 +111,7 @@ export class SstTable {
   }
 
   get blockCount(): number {
-    return this.blockHandles.length;
+    return this.index.count;
   }
 
   private propertyVarint(name: string): number | undefined {
@@ -165,8 +163,8 @@ export class SstTable {
   /** Data block `i`, decoded (the last one is kept: scans touch each block once). */
   dataBlock(i: number): DataBlock {
     if (i === this.cachedIndex && this.cached !== null) return this.cached;
-    const handle = this.blockHandles[i];
-    if (handle === undefined) throw corrupt(`data block ${i} out of range`, this.file.name);
+    if (i < 0 || i >= this.index.count) throw corrupt(`data block ${i} out of range`, this.file.name);
+    const handle = this.index.handle(i);
     const raw = decodeBlock(this.readBlock(handle), this.file.name);
     const n = raw.keys.length;
     const block: DataBlock = { userKeys: new Array<Buffer>(n), seqs: new Array<number>(n), types: new Array<number>(n), values: raw.values };
@@ -187,28 +185,12 @@ export class SstTable {
 
   /** First block whose last key may be >= userKey (blockCount if none). */
   firstBlockAtOrAfter(userKey: Buffer): number {
-    const keys = this.indexUserKeys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(keys[mid] as Buffer, userKey) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.index.firstAtOrAfter(userKey);
   }
 
   /** First block whose separator is > userKey (blockCount if none). */
   firstBlockAfter(userKey: Buffer): number {
-    const keys = this.indexUserKeys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(keys[mid] as Buffer, userKey) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.index.firstAfter(userKey);
   }
 
   /** Whether any point entry has a user key in [start, end): the index, then one data block. */
@@ -226,9 +208,4 @@ export class SstTable {
   close(): void {
     this.file.close();
   }
-}
-
-function internalUserKey(k: Buffer, file: string): Buffer {
-  if (k.length < 8) throw corrupt('index key shorter than 8 bytes (expected an internal key)', file);
-  return k.subarray(0, k.length - 8);
 }
