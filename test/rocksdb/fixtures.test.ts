@@ -37,6 +37,17 @@ describe.each(ALL_FIXTURES)('fixture %s', (name) => {
     expect(keysOf(db, 'root')).toEqual(rootKeys);
   });
 
+  it('a transient scan sees the same values at each step, both ways, while its tables reuse their buffers', () => {
+    for (const reverse of [false, true]) {
+      const seen = [...db.scan('meta', { reverse })].map((e) => `${e.key.toString('hex')}=${e.value.toString('hex')}`);
+      const transient: string[] = [];
+      for (const e of db.scan('meta', { reverse, transient: true })) transient.push(`${e.key.toString('hex')}=${e.value.toString('hex')}`);
+      expect(transient).toEqual(seen);
+      // and a plain scan afterwards is not handed the reused buffers
+      expect([...db.scan('meta', { reverse })].map((e) => `${e.key.toString('hex')}=${e.value.toString('hex')}`)).toEqual(seen);
+    }
+  });
+
   it('scans backwards to the same keys', () => {
     expect(keysOf(db, 'meta', { reverse: true })).toEqual([...metaKeys].reverse());
     expect(keysOf(db, 'root', { reverse: true })).toEqual([...rootKeys].reverse());

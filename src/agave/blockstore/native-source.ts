@@ -109,7 +109,7 @@ export function countSlots(
   let total = 0n;
   let first: Slot | null = null;
   let last: Slot | null = null;
-  for (const entry of db.scan(column, { signal })) {
+  for (const entry of db.scan(column, { signal, transient: true })) {
     const slot = slotFromKey(entry.key, column);
     first ??= slot;
     last = slot;
@@ -156,7 +156,7 @@ function seekEdge(db: RocksDbSnapshot, column: string, lo: Slot, hi: Slot, rever
     if (from > to) break;
     const a = reverse ? (to - from + 1n > width ? to - width + 1n : from) : from;
     const b = reverse ? to : to - from + 1n > width ? from + width - 1n : to;
-    for (const entry of db.scan(column, { from: slotKey(a), to: slotKey(b), reverse, signal })) return slotFromKey(entry.key, column);
+    for (const entry of db.scan(column, { from: slotKey(a), to: slotKey(b), reverse, signal, transient: true })) return slotFromKey(entry.key, column);
     if (reverse) to = a - 1n;
     else from = b + 1n;
     width *= 4n;

@@ -60,6 +60,12 @@ export interface ScanOptions {
   readonly from?: Buffer | undefined;
   readonly to?: Buffer | undefined;
   readonly reverse?: boolean;
+  /**
+   * The caller drops each entry's value before it asks for the next one (counting keys,
+   * decoding and discarding): the tables may then reuse their read buffers, and a value is
+   * only valid until the scan is resumed.
+   */
+  readonly transient?: boolean;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -179,6 +185,12 @@ export class RocksDbSnapshot {
     const overlapping = overlappingFiles(fam, from, to);
     const tombstones = this.tombstonesOf(fam, overlapping);
     const start = reverse ? to : from;
+    const transient = options.transient ?? false;
+    const open = (f: OpenedFile): SstTable => {
+      const t = this.table(f);
+      t.transient = transient;
+      return t;
+    };
     const cursors: Cursor[] = [new MemCursor(fam.mem.entries(), reverse, start)];
     const levels = new Map<number, OpenedFile[]>();
     for (const f of overlapping) {
@@ -189,10 +201,10 @@ export class RocksDbSnapshot {
     for (const [level, files] of levels) {
       if (level === 0) {
         // level 0 files overlap each other: one cursor each
-        for (const f of files) cursors.push(new TableCursor(this.table(f), reverse, start));
+        for (const f of files) cursors.push(new TableCursor(open(f), reverse, start));
       } else {
         const sorted = [...files].sort((a, b) => Buffer.compare(userKeyOf(a.meta.smallest), userKeyOf(b.meta.smallest)));
-        const levelFiles: LevelFile[] = sorted.map((f) => ({ smallest: userKeyOf(f.meta.smallest), largest: userKeyOf(f.meta.largest), open: () => this.table(f) }));
+        const levelFiles: LevelFile[] = sorted.map((f) => ({ smallest: userKeyOf(f.meta.smallest), largest: userKeyOf(f.meta.largest), open: () => open(f) }));
         cursors.push(new LevelCursor(levelFiles, reverse, start));
       }
     }

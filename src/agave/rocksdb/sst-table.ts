@@ -61,6 +61,21 @@ export class SstTable {
   private ahead: Buffer = Buffer.alloc(0);
   private aheadStart = 0;
   private lastOffset = -1;
+  /**
+   * Set by a scan whose consumer drops each value before asking for the next (counting, the
+   * chain walk, seeking): its read-ahead then refills two buffers of its own in turn instead of
+   * allocating a window per refill, so reading a whole column makes no garbage. A value read
+   * this way stays intact until the second refill after it, past the step that yielded it.
+   */
+  transient = false;
+  private windows: [Buffer, Buffer] | null = null;
+  private readonly windowStart = [0, 0];
+  private readonly windowLength = [0, 0];
+  private readonly windowFills = [0, 0];
+  private window = 0;
+  /** Which reusable window the cached block lives in (-1: none) and that window's fill count then. */
+  private cachedWindow = -1;
+  private cachedFill = 0;
 
   constructor(
     readonly file: RandomAccessFile,
@@ -128,9 +143,10 @@ export class SstTable {
   }
 
   /** Reads a block and its 5-byte trailer (compression type, checksum), and decompresses it. */
-  readBlock(handle: BlockHandle): Buffer {
+  readBlock(handle: BlockHandle, data = false): Buffer {
     if (handle.offset + handle.size + 5 > this.file.size) throw corrupt(`block handle (${handle.offset}, ${handle.size}) past the end`, this.file.name);
-    const raw = this.readAhead(handle.offset, handle.size + 5);
+    // only data blocks go through the read-ahead: index and meta blocks are kept for the table's life
+    const raw = data ? this.readAhead(handle.offset, handle.size + 5) : this.file.read(handle.offset, handle.size + 5);
     this.counters.blocksRead++;
     this.counters.bytesRead += raw.length;
     const type = raw[handle.size] as number;
@@ -149,23 +165,53 @@ export class SstTable {
       this.lastOffset = offset;
       return this.ahead.subarray(offset - this.aheadStart, end - this.aheadStart);
     }
+    const w = this.window;
+    const ws = this.windowStart[w] as number;
+    if (this.transient && this.windows !== null && offset >= ws && end <= ws + (this.windowLength[w] as number)) {
+      this.lastOffset = offset;
+      this.readFrom = w;
+      return (this.windows[w] as Buffer).subarray(offset - ws, end - ws);
+    }
     const sequential = this.lastOffset >= 0;
     const backwards = sequential && offset < this.lastOffset;
     this.lastOffset = offset;
+    this.readFrom = -1;
     if (!sequential || length >= READ_AHEAD) return this.file.read(offset, length);
     const start = backwards ? Math.max(0, end - READ_AHEAD) : offset;
     const stop = backwards ? end : Math.min(this.file.size, offset + READ_AHEAD);
-    this.ahead = this.file.read(start, stop - start);
-    this.aheadStart = start;
-    return this.ahead.subarray(offset - start, end - start);
+    if (!this.transient) {
+      this.ahead = this.file.read(start, stop - start);
+      this.aheadStart = start;
+      return this.ahead.subarray(offset - start, end - start);
+    }
+    this.windows ??= [Buffer.allocUnsafe(READ_AHEAD), Buffer.allocUnsafe(READ_AHEAD)];
+    const next = 1 - this.window;
+    const buffer = this.windows[next] as Buffer;
+    if (this.file.readInto(buffer, start, stop - start) !== stop - start) throw corrupt(`read past the end (offset ${start}, length ${stop - start})`, this.file.name);
+    this.window = next;
+    this.windowStart[next] = start;
+    this.windowLength[next] = stop - start;
+    this.windowFills[next] = (this.windowFills[next] as number) + 1;
+    this.readFrom = next;
+    return buffer.subarray(offset - start, end - start);
   }
+
+  /** The reusable window the last data block came from, or -1. */
+  private readFrom = -1;
 
   /** Data block `i`, decoded (the last one is kept: scans touch each block once). */
   dataBlock(i: number): DataBlock {
-    if (i === this.cachedIndex && this.cached !== null) return this.cached;
+    if (i === this.cachedIndex && this.cached !== null) {
+      // a block in a reusable window is good only while that window holds it, and only for transient scans
+      const w = this.cachedWindow;
+      if (w < 0 || (this.transient && this.windowFills[w] === this.cachedFill)) return this.cached;
+    }
     if (i < 0 || i >= this.index.count) throw corrupt(`data block ${i} out of range`, this.file.name);
     const handle = this.index.handle(i);
-    const raw = decodeBlock(this.readBlock(handle), this.file.name);
+    const decompressed = this.readBlock(handle, true);
+    // a decompressed block is a fresh buffer; a stored one is a view of what was read
+    const w = this.readFrom >= 0 && decompressed.buffer === (this.windows?.[this.readFrom] as Buffer).buffer ? this.readFrom : -1;
+    const raw = decodeBlock(decompressed, this.file.name);
     const n = raw.keys.length;
     const block: DataBlock = { userKeys: new Array<Buffer>(n), seqs: new Array<number>(n), types: new Array<number>(n), values: raw.values };
     for (let j = 0; j < n; j++) {
@@ -180,6 +226,8 @@ export class SstTable {
     }
     this.cachedIndex = i;
     this.cached = block;
+    this.cachedWindow = w;
+    this.cachedFill = w < 0 ? 0 : (this.windowFills[w] as number);
     return block;
   }
 
