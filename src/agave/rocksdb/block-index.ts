@@ -60,11 +60,11 @@ export class BlockIndex {
     return this.keys[i] as Buffer;
   }
 
+  /** Decoded on each call, never kept: a scan over every block must not hold an object per block. */
   handle(i: number): BlockHandle {
     const h = this.handles[i];
     if (h !== undefined) return h;
-    this.load(i);
-    return this.handles[i] as BlockHandle;
+    return this.entry(i).handle;
   }
 
   /** First block whose last key may be >= userKey (count if none). */
@@ -91,12 +91,16 @@ export class BlockIndex {
     return lo;
   }
 
+  /** Keys are kept once decoded: binary searches come back to the same few. */
   private load(i: number): void {
+    const { key } = this.entry(i);
+    this.keys[i] = this.keyIsUserKey ? key : internalUserKey(key, this.file);
+  }
+
+  private entry(i: number): { key: Buffer; handle: BlockHandle } {
     if (this.restarts === null || i < 0 || i >= this.count) throw corrupt(`index entry ${i} out of range`, this.file);
     const end = i + 1 < this.count ? (this.restarts[i + 1] as number) : this.entriesEnd;
-    const { key, handle } = this.decodeAt(this.restarts[i] as number, end);
-    this.keys[i] = this.keyIsUserKey ? key : internalUserKey(key, this.file);
-    this.handles[i] = handle;
+    return this.decodeAt(this.restarts[i] as number, end);
   }
 
   /** The entry at a restart point: its key is whole (shared 0), its handle too. */
