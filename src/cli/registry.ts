@@ -4,12 +4,15 @@ import { blockstoreCommand } from './commands/blockstore.js';
 import { clusterCommands } from './commands/cluster-commands.js';
 import { maintenanceCommands } from './commands/maintenance-commands.js';
 import { planCommand } from './commands/plan.js';
+import { restartFlagsCommand } from './commands/restart-flags.js';
 import { pluginCommands } from './commands/plugin-commands.js';
+import { pruneCommand } from './commands/prune.js';
 import { statusCommand } from './commands/status.js';
 import { uiCommands } from './commands/ui-commands.js';
 import { undoCommand } from './commands/undo.js';
+import { watchCommand } from './commands/watch.js';
 
-const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand] as readonly CommandDefinition<never>[];
+const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, pruneCommand, restartFlagsCommand, watchCommand] as readonly CommandDefinition<never>[];
 
 /** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
 export const commands: readonly CommandDefinition<never>[] = [

@@ -63,6 +63,13 @@ export interface IntentRecord {
   /** Number of entries (1 for a file or symlink; the tree's entries for a directory). */
   readonly entries: number;
   readonly label?: string | undefined;
+  /**
+   * The item did not exist before the apply: ledger-tool made it (the new archive, a bank
+   * snapshot), and it was moved aside afterwards (a bank hash or shred version that differs
+   * from the announcement, or `undo --include-new`). Undo leaves it in the quarantine: putting
+   * it back would make the validator load a snapshot that the undo is meant to give up.
+   */
+  readonly created?: boolean | undefined;
 }
 
 /** A copy is complete and verified at `destination`; the source may now be deleted. */
@@ -102,6 +109,39 @@ export interface KeepRecord {
   readonly size: number;
   readonly sha256?: string | undefined;
   readonly label?: string | undefined;
+}
+
+/** An entry ledger-tool left in a snapshot folder, with the root it would be moved aside from. */
+export interface NewEntry {
+  readonly path: string;
+  readonly root: string;
+  readonly relativePath: string;
+}
+
+/** agave-ledger-tool create-snapshot is about to start (the moves are done and journaled). */
+export interface ToolStartRecord {
+  readonly v: 1;
+  readonly type: 'tool-start';
+  readonly at: string;
+  readonly command: readonly string[];
+  readonly logFile: string;
+}
+
+export type ToolOutcome = 'succeeded' | 'failed' | 'timed-out' | 'interrupted';
+
+/** create-snapshot ended; `created` and `newEntries` only when it succeeded. */
+export interface ToolEndRecord {
+  readonly v: 1;
+  readonly type: 'tool-end';
+  readonly at: string;
+  readonly outcome: ToolOutcome;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly message?: string | undefined;
+  /** Slot as a decimal string (u64). */
+  readonly created?: { readonly slot: string; readonly bankHash: string; readonly shredVersion: number | null; readonly archivePath: string } | undefined;
+  /** Archives and bank snapshots at or after X found after the run: all new, since the older ones had been moved aside. */
+  readonly newEntries?: readonly NewEntry[] | undefined;
 }
 
 export type CloseOutcome = 'complete' | 'failed' | 'cancelled';
@@ -176,7 +216,9 @@ export type JournalRecord =
   | UndoneRecord
   | UndoConflictRecord
   | UndoEndRecord
-  | RepairRecord;
+  | RepairRecord
+  | ToolStartRecord
+  | ToolEndRecord;
 
 type WithoutV<T> = T extends unknown ? Omit<T, 'v'> : never;
 export type NewRecord = WithoutV<JournalRecord>;
@@ -189,12 +231,29 @@ export interface TornTail {
   readonly text: string;
 }
 
+/** A line before the last that does not read as a record (lenient reading only). */
+export interface DamagedLine {
+  /** 1-based line number in the journal. */
+  readonly line: number;
+  readonly reason: string;
+}
+
 export interface JournalContents {
   readonly path: string;
   readonly header: HeaderRecord;
   readonly records: readonly JournalRecord[];
   /** The last line, cut short by a crash in the middle of its write; null when intact. */
   readonly torn: TornTail | null;
+  /** Unreadable lines in the middle, skipped (lenient reading); always empty otherwise. */
+  readonly damaged: readonly DamagedLine[];
+}
+
+export interface ReadJournalOptions {
+  /**
+   * Skip unreadable lines after the header instead of refusing the whole journal, and list them
+   * in `damaged`: status and undo then still see (and put back) what the readable records say.
+   */
+  readonly lenient?: boolean | undefined;
 }
 
 /** Fields each record type must have, with their JSON types; checked on read. */
@@ -215,6 +274,8 @@ const REQUIRED: Record<JournalRecord['type'] | 'header', Record<string, 'string'
   'undo-conflict': { id: 'string', reason: 'string', paths: 'object' },
   'undo-end': { restored: 'number', conflicts: 'number', missing: 'number' },
   repair: { tornBytes: 'number' },
+  'tool-start': { at: 'string', logFile: 'string' },
+  'tool-end': { at: 'string', outcome: 'string' },
 };
 
 function parseRecord(line: string, lineNo: number, journalPath: string): HeaderRecord | JournalRecord {
@@ -260,7 +321,7 @@ function parseRecord(line: string, lineNo: number, journalPath: string): HeaderR
  * because every record is on disk before its action begins. A bad line anywhere else is
  * corruption and an error.
  */
-export async function readJournal(journalPath: string): Promise<JournalContents> {
+export async function readJournal(journalPath: string, options: ReadJournalOptions = {}): Promise<JournalContents> {
   let buffer: Buffer;
   try {
     buffer = await readFile(journalPath);
@@ -277,6 +338,22 @@ export async function readJournal(journalPath: string): Promise<JournalContents>
   }
   let torn: TornTail | null = null;
   const parsed: (HeaderRecord | JournalRecord)[] = [];
+  const damaged: DamagedLine[] = [];
+  /** The header must read; after it, a lenient reader skips and lists what does not. */
+  const parseOrSkip = (text: string, lineNo: number): void => {
+    if (options.lenient !== true || lineNo === 1) {
+      parsed.push(parseRecord(text, lineNo, journalPath));
+      return;
+    }
+    try {
+      const record = parseRecord(text, lineNo, journalPath);
+      if (record.type === 'header') damaged.push({ line: lineNo, reason: 'a second header' });
+      else parsed.push(record);
+    } catch (error) {
+      if (!(error instanceof JournalError)) throw error;
+      damaged.push({ line: lineNo, reason: error.message.replace(`${journalPath}, line ${lineNo}: `, '') });
+    }
+  };
   for (const [index, line] of lines.entries()) {
     const isLast = index === lines.length - 1;
     const complete = line.text.endsWith('\n');
@@ -292,14 +369,13 @@ export async function readJournal(journalPath: string): Promise<JournalContents>
           isJson = false;
         }
       }
-      const record = isJson ? parseRecord(line.text, index + 1, journalPath) : undefined;
-      if (record === undefined) {
+      if (!isJson) {
         torn = { offset: line.offset, bytes: buffer.length - line.offset, text: line.text.slice(0, 200) };
       } else {
-        parsed.push(record);
+        parseOrSkip(line.text, index + 1);
       }
     } else {
-      parsed.push(parseRecord(line.text, index + 1, journalPath));
+      parseOrSkip(line.text, index + 1);
     }
   }
   const [header, ...rest] = parsed;
@@ -314,7 +390,7 @@ export async function readJournal(journalPath: string): Promise<JournalContents>
   if (rest.some((r) => r.type === 'header')) {
     throw new JournalError(`${journalPath} has a second header.`, journalPath);
   }
-  return { path: journalPath, header, records: rest as JournalRecord[], torn };
+  return { path: journalPath, header, records: rest as JournalRecord[], torn, damaged };
 }
 
 /**
@@ -356,8 +432,8 @@ export class JournalWriter {
    * is cut off first, so the next record starts on a line of its own, and a `repair` record
    * keeps what was cut.
    */
-  static async open(journalPath: string): Promise<{ writer: JournalWriter; contents: JournalContents }> {
-    const contents = await readJournal(journalPath);
+  static async open(journalPath: string, options: ReadJournalOptions = {}): Promise<{ writer: JournalWriter; contents: JournalContents }> {
+    const contents = await readJournal(journalPath, options);
     const handle = await open(journalPath, fsConstants.O_RDWR | fsConstants.O_APPEND);
     const ids = contents.records.flatMap((r) => ('id' in r ? [r.id] : []));
     const highest = ids.reduce((max, id) => Math.max(max, Number(/[0-9]+$/.exec(id)?.[0] ?? 0)), 0);

@@ -3,6 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import { LEDGER_TOOL_PHASE_TEXT, type ApplyEvent, type LedgerToolPhase } from '../agave/apply/apply-model.js';
 import type { Writer } from '../cli/context.js';
 import { formatBytes } from './format.js';
+import { TransferRate } from './transfer-rate.js';
 
 
 /**
@@ -15,10 +16,14 @@ export class ApplyProgress {
   private started = 0;
   private phase: LedgerToolPhase = 'starting';
   private lastLine = '';
+  private rate: TransferRate | null = null;
+  private lastDraw = 0;
+  /** Without a terminal: the next quarter of the copy that gets a line of its own. */
+  private nextQuarter = 1;
 
   constructor(
     private readonly out: Writer,
-    private readonly options: { live: boolean; chalk: ChalkInstance },
+    private readonly options: { live: boolean; chalk: ChalkInstance; now?: (() => number) | undefined },
   ) {}
 
   on(event: ApplyEvent): void {
@@ -41,9 +46,8 @@ export class ApplyProgress {
         if (event.progress.phase === 'move' || event.progress.phase === 'done') {
           const { index, total, item } = event.progress;
           this.line(`  ${c.dim(`[${index + 1}/${total}]`)} ${event.progress.phase === 'move' ? 'moved' : 'copied'} ${item.source}`);
-        } else if (this.options.live && event.progress.phase === 'copy') {
-          const { bytesDone, bytesTotal, item } = event.progress;
-          this.redraw(`  copying ${path.basename(item.source)}  ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}`);
+        } else if (event.progress.phase === 'copy' || event.progress.phase === 'copying') {
+          this.copying(event.progress.item.source, event.progress.bytesDone, event.progress.bytesTotal);
         }
         break;
       case 'kept':
@@ -67,12 +71,36 @@ export class ApplyProgress {
       case 'ledger-tool-finished':
         this.stop();
         this.line(
-          event.exitCode === 0
-            ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
-            : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
+          event.outcome === 'interrupted'
+            ? `${c.red('✘')} ledger-tool interrupted after ${seconds(event.elapsedMs)} (its process group was stopped)`
+            : event.outcome === 'timed-out'
+              ? `${c.red('✘')} ledger-tool stopped at the time limit after ${seconds(event.elapsedMs)}`
+              : event.exitCode === 0
+                ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
+                : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
         );
         break;
     }
+  }
+
+  /**
+   * A copy across file systems can take minutes: bytes, speed and time left. On a terminal one
+   * line redrawn a few times a second; elsewhere a line at each quarter, for logs.
+   */
+  private copying(source: string, bytesDone: number, bytesTotal: number): void {
+    const now = this.options.now ?? Date.now;
+    this.rate ??= new TransferRate(now);
+    this.rate.update(bytesDone);
+    const text = `  copying ${path.basename(source)}  ${this.rate.describe(bytesDone, bytesTotal)}`;
+    if (this.options.live) {
+      if (now() - this.lastDraw < 200 && bytesDone < bytesTotal) return;
+      this.lastDraw = now();
+      this.redraw(text);
+      return;
+    }
+    if (bytesTotal <= 0 || bytesDone * 4 < this.nextQuarter * bytesTotal) return;
+    while (this.nextQuarter <= 4 && bytesDone * 4 >= this.nextQuarter * bytesTotal) this.nextQuarter += 1;
+    this.line(text);
   }
 
   stop(): void {

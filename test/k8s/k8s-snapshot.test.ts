@@ -83,7 +83,7 @@ describe('k8s snapshot', () => {
       const k = new Kubectl({ binary: ${JSON.stringify(KUBECTL)}, namespace: 'chain', timeoutMs: 20000, dryRun: false });
       await runK8sSnapshot(k, { statefulset: 'web', journalDir: ${JSON.stringify(journalDir)}, readyTimeoutSeconds: 60, scale: { waitTimeoutSeconds: 10, pollIntervalMs: 50 }, now: new Date() }, () => {});
     `;
-    const child = await execa(process.execPath, ['--input-type=module', '-e', script], { env: { ...env(state), SNAPPLAN_TEST_KILL_AFTER: '3' }, reject: false, timeout: 20_000 });
+    const child = await execa(process.execPath, ['--input-type=module', '-e', script], { env: { ...env(state), SNAPPLAN_TEST_KILL_AFTER: '3', SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' }, reject: false, timeout: 20_000 });
     expect(child.signal).toBe('SIGKILL');
     expect((await readCluster(state)).statefulsets['chain/web']?.spec.replicas).toBe(0);
     const [name] = await readdir(journalDir);

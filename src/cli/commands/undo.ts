@@ -6,6 +6,10 @@ export interface UndoArgs {
   readonly backupDir?: string;
   readonly json: boolean;
   readonly forceCopy: boolean;
+  readonly includeNew: boolean;
+  readonly force: boolean;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
 }
 
 export const undoCommand = defineCommand<UndoArgs>({
@@ -17,6 +21,10 @@ export const undoCommand = defineCommand<UndoArgs>({
       .option('ledger', { alias: 'l', type: 'string', describe: 'Undo the newest quarantine of this ledger' })
       .option('backup-dir', { type: 'string', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
+      .option('dry-run', { type: 'boolean', default: false, describe: 'Show what undo would do with each item (and check the sha256 of copies); change nothing' })
+      .option('include-new', { type: 'boolean', default: false, describe: 'After a successful create-snapshot: move the new archive aside into the quarantine first, then put the rest back' })
+      .option('force', { type: 'boolean', default: false, describe: 'After a successful create-snapshot: put the old snapshots back anyway, next to the new one' })
+      .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Undo even when it would be partial (the validator booted with the restart wait since)' })
       .option('force-copy', { type: 'boolean', default: false, describe: 'Copy back even on the same file system', hidden: true })
       .check((argv) => {
         if (argv.journal === undefined && argv.ledger === undefined) throw new Error('Name the quarantine: --journal PATH, or --ledger L for its newest one.');

@@ -62,12 +62,15 @@ export function quarantineLines({ backupDir, list, selected, confirming, undo, p
     out.push(<Line />);
     out.push(<Line><Tone tone="strong">{path.basename(q.dir)}</Tone></Line>);
     out.push(<Line>  created {q.createdAt} for slot {String(q.targetSlot)} on {q.ledger}</Line>);
-    out.push(<Line>  {plural(q.items.total, 'item')}: {q.items.quarantined} held, {q.items.undone} put back, {q.items.notMoved} never moved{q.items.unfinished > 0 ? `, ${q.items.unfinished} unfinished` : ''}{q.items.conflicts > 0 ? `, ${q.items.conflicts} refused` : ''}</Line>);
+    out.push(<Line>  {plural(q.items.total, 'item')}: {q.items.quarantined} held, {q.items.undone} put back, {q.items.notMoved} never moved{q.items.unfinished > 0 ? `, ${q.items.unfinished} unfinished` : ''}{q.items.conflicts > 0 ? `, ${q.items.conflicts} refused` : ''}{q.items.createdAside > 0 ? `, ${q.items.createdAside} new set aside` : ''}</Line>);
     if (q.kept.length > 0) out.push(<Line>  {q.kept.length} safety cop{q.kept.length === 1 ? 'y' : 'ies'} of the base ({formatBytes(q.bytes.kept)}), kept after undo</Line>);
     if (q.state === 'in-progress') out.push(<Line>  <Tone tone="warn">⚠ its apply is still running (pid {q.writer.pid} on {q.writer.host})</Tone></Line>);
     out.push(<Line />);
     if (undo.state === 'loading') out.push(<Line><Tone tone="accent">› putting the items back…</Tone> <Tone tone="dim">{progress ?? ''}</Tone></Line>);
-    else if (confirming) out.push(<Line><Tone tone="strong">Put {plural(q.items.quarantined + q.items.unfinished, 'item')} back where they were?</Tone>  <Tone tone="key">y</Tone> yes  <Tone tone="key">n</Tone> no</Line>);
+    else if (confirming && q.tool.state === 'succeeded' && q.items.createdAside === 0) {
+      // After a successful create-snapshot, undo gives up the restart: the new archive goes aside too.
+      out.push(<Line><Tone tone="strong">Give up this restart: move the new snapshot aside and put {plural(q.items.quarantined + q.items.unfinished, 'item')} back?</Tone>  <Tone tone="key">y</Tone> yes  <Tone tone="key">n</Tone> no</Line>);
+    } else if (confirming) out.push(<Line><Tone tone="strong">Put {plural(q.items.quarantined + q.items.unfinished, 'item')} back where they were?</Tone>  <Tone tone="key">y</Tone> yes  <Tone tone="key">n</Tone> no</Line>);
     else if (holdsItems(q)) out.push(<Line><Tone tone="key">u</Tone> / <Tone tone="key">Enter</Tone> puts its items back</Line>);
     else out.push(<Line><Tone tone="dim">Nothing left to put back.</Tone></Line>);
   }
