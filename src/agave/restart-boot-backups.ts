@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { formatBytes } from '../output/format.js';
+import { formatBytes } from '../core/format.js';
 
 /**
  * The copies a validator's restart boot leaves in the ledger folder. With

@@ -37,6 +37,8 @@ const KNOWN_LEDGER_ENTRIES = new Set([
   'rocksdb', 'rocksdb_fifo', 'accounts', 'accounts_index', 'accounts_hash_cache', 'accounts_index_path',
   'snapshots', 'snapshot', 'remote', 'genesis.bin', 'genesis.tar.bz2', 'tmp-genesis', 'ledger_tool',
   'contact-info.bin', 'admin.rpc', 'snapplan-quarantine', '.snapplan.lock',
+  // snapplan's own records in the ledger: fetch's blacklist, restart-flags' pointer to the patched start.
+  'snapplan-fetch-blacklist.json', 'snapplan-restart-flags.json',
 ]);
 const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new)?$|^agave-validator.*\.log$|^solana-validator.*\.log$|^\.snapplan-restore-|^rocksdb_backup_|^backup_rocksdb_/; // the last two: restart-boot copies, listed by restart-boot-backups.ts
 

@@ -2,6 +2,7 @@ import type { CommandDefinition } from './define-command.js';
 import { applyCommand } from './commands/apply.js';
 import { blockstoreCommand } from './commands/blockstore.js';
 import { clusterCommands } from './commands/cluster-commands.js';
+import { fetchCommand } from './commands/fetch.js';
 import { maintenanceCommands } from './commands/maintenance-commands.js';
 import { planCommand } from './commands/plan.js';
 import { restartFlagsCommand } from './commands/restart-flags.js';
@@ -12,7 +13,7 @@ import { uiCommands } from './commands/ui-commands.js';
 import { undoCommand } from './commands/undo.js';
 import { watchCommand } from './commands/watch.js';
 
-const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, pruneCommand, restartFlagsCommand, watchCommand] as readonly CommandDefinition<never>[];
+const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, fetchCommand, pruneCommand, restartFlagsCommand, watchCommand] as readonly CommandDefinition<never>[];
 
 /** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
 export const commands: readonly CommandDefinition<never>[] = [

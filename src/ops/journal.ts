@@ -4,9 +4,10 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { Slot } from '../core/slot.js';
-import { toJson } from '../output/json.js';
+import { toJson } from '../core/json.js';
 import { fsyncDirectory } from './fs-util.js';
-import { killPoint, killPointsArmed } from './kill-point.js';
+import { cutTornTail, splitJournal, writeDurably, type TornTail } from './journal-file.js';
+import { killPoint } from './kill-point.js';
 
 /**
  * The quarantine journal: JSON lines, one record per line, each line written with a single
@@ -224,12 +225,7 @@ type WithoutV<T> = T extends unknown ? Omit<T, 'v'> : never;
 export type NewRecord = WithoutV<JournalRecord>;
 export type NewHeader = Omit<HeaderRecord, 'v' | 'type' | 'format'>;
 
-export interface TornTail {
-  /** Byte offset where the torn line starts (the journal's valid length). */
-  readonly offset: number;
-  readonly bytes: number;
-  readonly text: string;
-}
+export type { TornTail };
 
 /** A line before the last that does not read as a record (lenient reading only). */
 export interface DamagedLine {
@@ -328,15 +324,7 @@ export async function readJournal(journalPath: string, options: ReadJournalOptio
   } catch (cause) {
     throw new JournalError(`Cannot read the journal ${journalPath}: ${(cause as Error).message}.`, journalPath, { cause });
   }
-  const lines: { text: string; offset: number }[] = [];
-  let start = 0;
-  while (start < buffer.length) {
-    const nl = buffer.indexOf(0x0a, start);
-    const end = nl === -1 ? buffer.length : nl + 1;
-    lines.push({ text: buffer.subarray(start, end).toString('utf8'), offset: start });
-    start = end;
-  }
-  let torn: TornTail | null = null;
+  const { lines, torn } = splitJournal(buffer);
   const parsed: (HeaderRecord | JournalRecord)[] = [];
   const damaged: DamagedLine[] = [];
   /** The header must read; after it, a lenient reader skips and lists what does not. */
@@ -354,30 +342,7 @@ export async function readJournal(journalPath: string, options: ReadJournalOptio
       damaged.push({ line: lineNo, reason: error.message.replace(`${journalPath}, line ${lineNo}: `, '') });
     }
   };
-  for (const [index, line] of lines.entries()) {
-    const isLast = index === lines.length - 1;
-    const complete = line.text.endsWith('\n');
-    if (isLast) {
-      // Only a line that is not JSON can be a torn write; valid JSON of another version or
-      // shape is an error like anywhere else.
-      let isJson = false;
-      if (complete) {
-        try {
-          JSON.parse(line.text);
-          isJson = true;
-        } catch {
-          isJson = false;
-        }
-      }
-      if (!isJson) {
-        torn = { offset: line.offset, bytes: buffer.length - line.offset, text: line.text.slice(0, 200) };
-      } else {
-        parseOrSkip(line.text, index + 1);
-      }
-    } else {
-      parseOrSkip(line.text, index + 1);
-    }
-  }
+  for (const line of lines) parseOrSkip(line.text, line.number);
   const [header, ...rest] = parsed;
   if (header === undefined && torn !== null) {
     throw new JournalError(`${journalPath} was cut short before its header was complete: the run stopped before moving anything.`, journalPath, {
@@ -440,8 +405,7 @@ export class JournalWriter {
     const writer = new JournalWriter(journalPath, handle, highest + 1);
     try {
       if (contents.torn !== null) {
-        await handle.truncate(contents.torn.offset);
-        await handle.sync();
+        await cutTornTail(handle, contents.torn);
         await writer.append({
           type: 'repair',
           at: new Date().toISOString(),
@@ -491,18 +455,7 @@ export class JournalWriter {
   private async writeLinesUnchecked(lines: readonly object[]): Promise<void> {
     // Only the header holds a bigint (the slot); JSON.stringify is much faster for the rest.
     const text = lines.map((line) => ((line as { type?: string }).type === 'header' ? toJson(line, 0) : JSON.stringify(line)) + '\n');
-    const buffer = Buffer.from(text.join(''), 'utf8');
-    let written = 0;
-    if (killPointsArmed() && buffer.length > 1) {
-      // Test only: write half a line, so that a kill here leaves the torn tail a crash can leave.
-      written = (await this.handle.write(buffer, 0, buffer.length >> 1)).bytesWritten;
-      killPoint('journal-half-written');
-    }
-    while (written < buffer.length) {
-      const { bytesWritten } = await this.handle.write(buffer, written, buffer.length - written);
-      written += bytesWritten;
-    }
-    await this.handle.sync();
+    await writeDurably(this.handle, text.join(''), { tornKillPoint: true });
     killPoint('journal');
   }
 

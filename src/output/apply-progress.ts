@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { LEDGER_TOOL_PHASE_TEXT, type ApplyEvent, type LedgerToolPhase } from '../agave/apply/apply-model.js';
-import type { Writer } from '../cli/context.js';
-import { formatBytes } from './format.js';
+import type { Writer } from '../core/io.js';
+import { formatBytes, formatDuration } from '../core/format.js';
 import { TransferRate } from './transfer-rate.js';
 
 
@@ -62,7 +62,7 @@ export class ApplyProgress {
       case 'ledger-tool-phase':
         this.phase = event.phase;
         if (event.phase === 'done') break;
-        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${seconds(event.elapsedMs)})`);
+        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${formatDuration(event.elapsedMs)})`);
         else this.tick();
         break;
       case 'ledger-tool-line':
@@ -72,12 +72,12 @@ export class ApplyProgress {
         this.stop();
         this.line(
           event.outcome === 'interrupted'
-            ? `${c.red('✘')} ledger-tool interrupted after ${seconds(event.elapsedMs)} (its process group was stopped)`
+            ? `${c.red('✘')} ledger-tool interrupted after ${formatDuration(event.elapsedMs)} (its process group was stopped)`
             : event.outcome === 'timed-out'
-              ? `${c.red('✘')} ledger-tool stopped at the time limit after ${seconds(event.elapsedMs)}`
+              ? `${c.red('✘')} ledger-tool stopped at the time limit after ${formatDuration(event.elapsedMs)}`
               : event.exitCode === 0
-                ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
-                : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
+                ? `${c.green('✔')} ledger-tool finished in ${formatDuration(event.elapsedMs)}`
+                : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${formatDuration(event.elapsedMs)}`,
         );
         break;
     }
@@ -111,7 +111,7 @@ export class ApplyProgress {
 
   private tick(): void {
     const tail = this.lastLine.replace(/^\[[^\]]*\]\s*/, '').slice(0, 50);
-    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${seconds(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
+    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${formatDuration(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
   }
 
   private redraw(text: string): void {
@@ -122,8 +122,4 @@ export class ApplyProgress {
     if (this.options.live) this.out.write('\r\x1b[2K');
     this.out.write(`${text}\n`);
   }
-}
-
-function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

@@ -5,7 +5,7 @@ import type { Finding, Severity } from '../agave/findings.js';
 import type { Inventory } from '../agave/inventory.js';
 import type { Plan } from '../agave/plan-model.js';
 import { escapeControl } from '../core/escape-control.js';
-import { formatBytes, plural } from './format.js';
+import { formatBytes, plural } from '../core/format.js';
 import { drawSlotAxis, planAxisMarks } from './slot-axis.js';
 
 export interface PlanTextOptions {

@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { ANNOUNCEMENT_KEYS, type Announcement } from '../agave/announcement/announcement.js';
 import type { CheckStatus } from '../agave/announcement/restart-checks.js';
 import type { PlanOutcome } from '../agave/plan-service.js';
-import { formatBytes } from './format.js';
+import { formatBytes } from '../core/format.js';
 
 /** The announcement as plan --json reports it: every key it had (merged with flags), and where each came from. */
 export function announcementJson(a: Announcement) {

@@ -1,4 +1,4 @@
-import { formatBytes } from './format.js';
+import { formatBytes } from '../core/format.js';
 
 /** How far back the speed is measured: recent enough to follow a disk slowing down. */
 const WINDOW_MS = 5_000;

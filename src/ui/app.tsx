@@ -5,6 +5,7 @@ import type { Slot } from '../core/slot.js';
 import { ApplyScreen } from './components/ApplyScreen.js';
 import { ConfirmScreen, confirmLines } from './components/ConfirmScreen.js';
 import { bodyHeight, Frame } from './components/Frame.js';
+import { FetchScreen } from './components/FetchScreen.js';
 import { HelpScreen } from './components/HelpScreen.js';
 import { LedgerScreen, ledgerLines } from './components/LedgerScreen.js';
 import { PlanScreen, planLines } from './components/PlanScreen.js';
@@ -14,6 +15,7 @@ import { clampOffset } from './components/ScrollView.js';
 import { TargetScreen } from './components/TargetScreen.js';
 import { WatchScreen } from './components/WatchScreen.js';
 import { useApplyRun, type ApplySettled } from './hooks/use-apply-run.js';
+import { useFetchRun } from './hooks/use-fetch-run.js';
 import { useKeys } from './hooks/use-keys.js';
 import { useNow } from './hooks/use-now.js';
 import { useQuarantines } from './hooks/use-quarantines.js';
@@ -29,7 +31,7 @@ import { announced } from '../output/restart-report.js';
 import { announcementSummary } from './components/AnnouncementLines.js';
 import type { TuiServices } from './tui-services.js';
 
-export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines' | 'watch';
+export type ScreenName = 'ledger' | 'target' | 'plan' | 'apply' | 'quarantines' | 'watch' | 'fetch';
 
 export interface AppProps {
   readonly services: TuiServices;
@@ -107,12 +109,15 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
   // After a successful apply, `w` on the result watches the restart boot at the new snapshot's slot.
   const restartSlot = apply.state.outcome?.created && !apply.state.outcome.error ? apply.state.outcome.created.slot : null;
   const watchRun = useWatchRun(services, screen === 'watch' ? restartSlot : null);
+  const fetchRun = useFetchRun(services.fetch);
   const now = useNow(apply.active && apply.state.tool !== null && apply.state.tool.finished === null, clock);
 
   const blockRange = overview.state === 'done' ? (overview.value.blockstore?.slots ?? null) : null;
   const check = checkTarget(form, blockRange, loaded);
   const optimisticList = optimistic.state === 'done' ? optimistic.value : null;
   const target = planRequest?.target ?? null;
+  // The plan found no base below X: offer to fetch one (issue 15), from the --rpc sources.
+  const offerFetch = screen === 'plan' && plan.state === 'done' && plan.value.plan.findings.some((f) => f.code === 'no-base-snapshot');
   const applyView = apply.state.stage === 'confirm' ? 'confirm' : apply.state.stage === 'finished' || apply.state.stage === 'refused' ? 'result' : 'running';
 
   const scroll = (name: string, count: number, delta: number) =>
@@ -141,6 +146,11 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
   useKeys((input, key) => {
     if (key.ctrl && input === 'c') {
       // Raw mode turns Ctrl-C into a key: stop the work cleanly, then leave with 130.
+      if (fetchRun.active) {
+        // The download keeps its .partial: the next fetch resumes it.
+        fetchRun.abort();
+        return leave(EXIT.cancelled);
+      }
       if (apply.active) {
         stopping.current = true;
         setNotice('Stopping: apply halts between steps; what moved stays journaled…');
@@ -157,6 +167,7 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
     if (!typing && input === '?') return setHelp(true);
     if (!typing && input === 'q') {
       if (apply.active) return setNotice('apply is running: wait for it, or press Ctrl-C to stop it.');
+      if (fetchRun.active) return setNotice('fetch is running: wait for it, or press Ctrl-C to stop it (the partial file is kept).');
       return leave(exitCode.current);
     }
     switch (screen) {
@@ -174,6 +185,11 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
         if (key.escape || input === 'e') return go('target');
         if (input === 'u') return openQuarantines();
         if (input === 'r' && planRequest) return setPlanRequest({ ...planRequest });
+        if (input === 'f' && target !== null) {
+          if (!services.fetch) return setNotice('To fetch a snapshot here, start the app with --rpc URL (a validator\'s RPC that serves snapshots).');
+          fetchRun.list(target);
+          return go('fetch');
+        }
         if (key.return || input === 'a') {
           if (plan.state !== 'done' || !planRequest) return setNotice(plan.state === 'failed' ? 'There is no plan to apply: see the error.' : 'Still planning…');
           if (!plan.value.plan.reachable) return setNotice(`Slot ${planRequest.target} is not reachable: nothing to apply (see the findings).`);
@@ -189,8 +205,23 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
       case 'watch':
         if (key.escape) return go('apply');
         return;
+      case 'fetch':
+        return onFetchKey(key);
     }
   });
+
+  function onFetchKey(key: Key) {
+    const stage = fetchRun.state.stage;
+    if (stage === 'listing' || stage === 'downloading') return;
+    const outcome = fetchRun.state.outcome;
+    if (key.return && stage === 'listed' && target !== null && outcome && outcome.ranked.length > 0 && outcome.skipped === null) return fetchRun.download(target);
+    if (key.return || key.escape) {
+      fetchRun.reset();
+      // The plan again, on what is now on disk.
+      if (planRequest) setPlanRequest({ ...planRequest });
+      return go('plan');
+    }
+  }
 
   function onTargetKey(input: string, key: Key) {
     const fields = FIELDS.filter((f) => f !== 'list' || (optimisticList !== null && optimisticList.length > 0));
@@ -312,7 +343,9 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
       case 'plan':
         return {
           title: `plan for slot ${String(target)}`,
-          keys: [['a', 'apply'], ['j/k', 'scroll'], ['Esc', 'change X'], ['u', 'quarantines'], ['?', 'help'], ['q', 'quit']],
+          keys: offerFetch
+            ? [['f', 'fetch a snapshot'], ['j/k', 'scroll'], ['Esc', 'change X'], ['u', 'quarantines'], ['?', 'help'], ['q', 'quit']]
+            : [['a', 'apply'], ['j/k', 'scroll'], ['Esc', 'change X'], ['u', 'quarantines'], ['?', 'help'], ['q', 'quit']],
           body: target === null ? null : <PlanScreen target={target} plan={plan} offset={offsets['plan'] ?? 0} width={width} height={body} />,
         };
       case 'apply':
@@ -331,6 +364,12 @@ export function App({ services, backupDir, initialTarget, initialAnnouncement, o
           };
         }
         return { title: `applying slot ${String(target)}`, keys: [['Ctrl-C', 'stop']], body: <ApplyScreen run={apply.state} now={now} width={width} height={body} /> };
+      case 'fetch':
+        return {
+          title: `fetch a base below slot ${String(target)}`,
+          keys: fetchRun.active ? [['Ctrl-C', 'stop (the partial is kept)']] : fetchRun.state.stage === 'listed' ? [['Enter', 'download'], ['Esc', 'back to the plan']] : [['Enter', 'back to the plan']],
+          body: <FetchScreen run={fetchRun.state} width={width} height={body} />,
+        };
       case 'quarantines':
         return {
           title: 'undo / status',

@@ -41,12 +41,3 @@ export function shortenMiddle(raw: string, width: number): string {
   const head = Math.floor(keep / 3);
   return text.slice(0, head) + '…' + text.slice(text.length - (keep - head));
 }
-
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
-}

@@ -13,6 +13,7 @@ import type { WatchEvent } from '../agave/watch/boot-watch.js';
 import { watchRestartBoot, type EndEvent } from '../agave/watch/watch-service.js';
 import type { Slot } from '../core/slot.js';
 import { listQuarantines, type QuarantineSummary, type StatusProblem } from '../ops/quarantine-status.js';
+import { createFetchServices, type FetchServices } from './fetch-services.js';
 import { toErrorInfo, type ApplyRequest, type LedgerOverview } from './model.js';
 import { loadAnnouncement, type Announcement } from '../agave/announcement/announcement.js';
 
@@ -30,6 +31,8 @@ export interface TuiOptions {
   /** `--announcement` and the announcement flags, merged; the target screen starts from it. */
   readonly announcement?: Announcement | undefined;
   readonly allowLedgerToolVersion?: boolean | undefined;
+  /** `--rpc`: sources the plan screen may fetch a snapshot from (issue 15). */
+  readonly rpc?: readonly string[] | undefined;
 }
 
 export interface TuiEnvironment {
@@ -64,6 +67,8 @@ export interface TuiServices {
   undo(journalPath: string, onProgress: (text: string) => void): Promise<UndoOutcome>;
   /** Follows the restart boot at R (as `snapplan watch`) until its end state; optional so test fakes may leave it out. */
   watch?(restartSlot: Slot, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<EndEvent>;
+  /** Present when the app was started with --rpc: the plan screen then offers to fetch a base. */
+  readonly fetch?: FetchServices | undefined;
 }
 
 export function createTuiServices(options: TuiOptions, environment: TuiEnvironment): TuiServices {
@@ -81,6 +86,7 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
   });
   return {
     ledger: folders.ledger,
+    fetch: options.rpc && options.rpc.length > 0 ? createFetchServices({ ...options, rpc: options.rpc }, environment) : undefined,
     async overview() {
       // Every archive is measured here (a stat each): the ledger view shows all their sizes.
       const inventory = measureArchives(scanLedger(folders), () => true);

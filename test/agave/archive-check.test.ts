@@ -75,6 +75,13 @@ describe('checkArchiveHeader', () => {
     expect(checkArchiveHeader(file, format)?.code).toBe(code);
   });
 
+  it('passes over the skippable frames pzstd writes before each zstd frame', async () => {
+    await writeFile(at('pzstd.tar.zst'), run('pzstd', ['-q', '-c', tarFile]));
+    expect((await readFile(at('pzstd.tar.zst'))).readUInt32LE(0) & 0xfffffff0).toBe(0x184d2a50);
+    expect(checkArchiveHeader(at('pzstd.tar.zst'), 'tar.zst')).toBeNull();
+    expect(await verifyArchive(at('pzstd.tar.zst'), 'tar.zst')).toBeNull();
+  });
+
   it('finds an lz4 header whose checksum byte was changed', async () => {
     const file = await copyWith('bad-hc.tar.lz4', 'good.tar.lz4', (b) => {
       const copy = Buffer.from(b);

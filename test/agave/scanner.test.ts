@@ -27,6 +27,10 @@ describe('scanLedger', () => {
     await touch(L, 'genesis.bin');
     await touch(L, 'rocksdb/CURRENT');
     await touch(L, 'notes.txt');
+    // snapplan's own files in the ledger: known (not listed), or a fetch in progress (listed, with why).
+    await touch(L, 'snapplan-fetch-blacklist.json');
+    await touch(L, 'snapplan-restart-flags.json');
+    await touch(L, `${fullName(400)}.partial`);
     await bankSnapshot(path.join(L, 'snapshots'), 150);
     await bankSnapshot(path.join(L, 'snapshots'), 160, { omit: ['status_cache'] });
     await touch(L, 'snapshots/tmp-bank-snapshot-170/version');
@@ -50,6 +54,7 @@ describe('scanLedger', () => {
     const ignored = Object.fromEntries(inv.ignored.map((i) => [path.relative(L, i.path), i.reason]));
     expect(ignored).toEqual({
       'notes.txt': 'not a snapshot archive name',
+      [`${fullName(400)}.partial`]: expect.stringMatching(/partial download by snapplan fetch/),
       [`remote/${fullName(300)}.tmp`]: expect.stringMatching(/partial download/),
       'snapshots/tmp-bank-snapshot-170': expect.stringMatching(/not a bank snapshot folder name/),
       'tmp-snapshot-archive-200.tar.zst': expect.stringMatching(/in-progress/),

@@ -89,7 +89,7 @@ function namedFlags(text: string, printers: readonly string[]): Array<[string, s
   const pairs: Array<[string, string]> = [];
   let rest = text;
   // `snapplan --plan …` is the design-card form of `snapplan plan …`.
-  for (const match of text.matchAll(/snapplan (--plan|[a-z][a-z-]*)([^.;()]*)/g)) {
+  for (const match of text.matchAll(/snapplan (--plan|[a-z][a-z0-9-]*)([^.;()]*)/g)) {
     const command = match[1] === '--plan' ? 'plan' : match[1]!;
     for (const flag of match[2]!.match(/(?<![\w-])--?[a-z][a-z0-9-]*/g) ?? []) pairs.push([command, flag]);
     rest = rest.replace(match[0], ' ');

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fullName, incrementalName } from '../support/ledger-tree.js';
@@ -97,5 +97,17 @@ describe('undo after a successful apply', () => {
     expect(JSON.parse(apply.stdout).undoCommand).not.toContain('--include-new');
     const undo = await runMain(['undo', '--ledger', L], { cwd: root, env });
     expect(undo.exitCode, undo.stderr).toBe(0);
+  });
+});
+
+describe('undo --dry-run and other journals', () => {
+  it('refuses to preview a k8s job journal (it would not be a preview) and names the command that does', async () => {
+    const { root, env } = await restartLedger();
+    const journal = path.join(root, 'k8s-job.jsonl');
+    await writeFile(journal, '{"type":"begin","schemaVersion":1,"job":"snapshot"}\n');
+    const run = await runMain(['undo', '--journal', journal, '--dry-run'], { cwd: root, env });
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain('undo --dry-run does not preview');
+    expect(run.stderr).toContain(`snapplan k8s undo --journal ${journal} --dry-run`);
   });
 });

@@ -38,6 +38,7 @@ describe('apply --announcement, end to end with the stand-in ledger tool', () =>
     expect(hardForksIn(doc.createSnapshotCommand)).toEqual([String(shape.hardFork)]);
     expect(doc.createSnapshotCommand).toContain('--deactivate-feature-gate');
     expect(doc.hardForks).toEqual([Number(shape.hardFork)]);
+    expect(doc.restartSlot).toBe(Number(shape.R));
     expect(doc.created.slot).toBe(Number(shape.R));
     expect(doc.created.shredVersion).toBe(shape.shredVersion);
     expect(doc.created.bankHash).toBe(expectedBankHash(shape));

@@ -2,9 +2,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { undoK8sJob } from '../../src/plugins/k8s/k8s-undo.js';
-import { readJournal } from '../../src/plugins/k8s/replica-journal.js';
-import { runK8sSnapshot } from '../../src/plugins/k8s/snapshot-service.js';
+import { undoK8sJob } from '../../src/jobs/k8s/k8s-undo.js';
+import { readJournal } from '../../src/jobs/k8s/replica-journal.js';
+import { runK8sSnapshot } from '../../src/jobs/k8s/snapshot-service.js';
 import { tempDir } from '../support/temp-dir.js';
 import { env, KUBECTL, kubectl, readCluster, verbs, writeCluster } from './fake-cluster.js';
 
@@ -76,7 +76,7 @@ describe('k8s snapshot', () => {
     // Snapshots never become ready; the job is killed (SIGKILL, no finally) after its 3rd journal record.
     const state = await writeCluster(dir, { snapshotReadyMs: 600_000 });
     const journalDir = path.join(dir, 'journals');
-    const dist = path.resolve(import.meta.dirname, '../../dist/plugins/k8s');
+    const dist = path.resolve(import.meta.dirname, '../../dist/jobs/k8s');
     const script = `
       const { Kubectl } = await import(${JSON.stringify(path.join(dist, 'kubectl.js'))});
       const { runK8sSnapshot } = await import(${JSON.stringify(path.join(dist, 'snapshot-service.js'))});

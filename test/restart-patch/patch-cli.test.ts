@@ -162,11 +162,11 @@ describe('restart-flags', () => {
     const args = ['restart-flags', '--patch', file, ...VALUES, '--yes'];
     // Find the step that wrote the temp file of the script itself, then kill the process there.
     const probe = await copyFixture('plain-continuations.sh');
-    const traced = await runBin(['restart-flags', '--patch', probe.file, ...VALUES, '--yes'], { cwd: probe.dir, env: { SNAPPLAN_TEST_KILL_TRACE: '1' } });
+    const traced = await runBin(['restart-flags', '--patch', probe.file, ...VALUES, '--yes'], { cwd: probe.dir, env: { SNAPPLAN_TEST_KILL_TRACE: '1', SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' } });
     expect(traced.exitCode, traced.stderr).toBe(0);
     const step = new RegExp(`^kill-point (\\d+) restart-flags: temp written ${tempPathFor(probe.file, 0).replace(/-0$/, '-\\d+').replace(/\./g, '\\.')}$`, 'm').exec(traced.stderr);
     expect(step, traced.stderr).not.toBeNull();
-    const killed = await runBin(args, { cwd: dir, env: { SNAPPLAN_TEST_KILL_AFTER: (step as RegExpExecArray)[1] as string } });
+    const killed = await runBin(args, { cwd: dir, env: { SNAPPLAN_TEST_KILL_AFTER: (step as RegExpExecArray)[1] as string, SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' } });
     expect(killed.exitCode).not.toBe(0);
     expect(await readFile(file, 'utf8')).toBe(original);
     // The record exists but the file still has its original bytes: a new patch goes ahead.

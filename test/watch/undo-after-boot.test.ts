@@ -23,13 +23,14 @@ describe('undo after the restart boot', () => {
     expect(json.quarantines[0].undoPartial).toMatch(/rocksdb_backup_4084/);
 
     const before = await readdir(L);
-    const refused = await runMain(['undo', '--ledger', L], { cwd: root, env });
+    // After a successful apply the way back is --include-new (the new archive moves aside first).
+    const refused = await runMain(['undo', '--ledger', L, '--include-new'], { cwd: root, env });
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toMatch(/undo would be partial/);
     expect(refused.stderr).toContain('--yes');
     expect(await readdir(L)).toEqual(before);
 
-    const undone = await runMain(['undo', '--ledger', L, '--yes'], { cwd: root, env });
+    const undone = await runMain(['undo', '--ledger', L, '--include-new', '--yes'], { cwd: root, env });
     expect(undone.exitCode, undone.stderr).toBe(0);
     expect(await readdir(L)).toContain(fullName(289625000));
   });
@@ -50,6 +51,6 @@ describe('undo after the restart boot', () => {
     await utimes(old, new Date('2025-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'));
     const status = await runMain(['status', '--ledger', L, '--json'], { cwd: root, env });
     expect(JSON.parse(status.stdout).quarantines[0].undoPartial).toBeNull();
-    expect((await runMain(['undo', '--ledger', L], { cwd: root, env })).exitCode).toBe(0);
+    expect((await runMain(['undo', '--ledger', L, '--include-new'], { cwd: root, env })).exitCode).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import type { Slot } from '../../core/slot.js';
-import { formatBytes } from '../../output/format.js';
+import { formatBytes } from '../../core/format.js';
 import type { Finding } from '../findings.js';
 import type { Inventory } from '../inventory.js';
 import type { Plan } from '../plan-model.js';

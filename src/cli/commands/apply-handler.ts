@@ -1,12 +1,12 @@
 import { applyPlan, type ConfirmContext } from '../../agave/apply/apply-service.js';
 import type { Plan } from '../../agave/plan-model.js';
 import { shellJoin } from '../../core/shell-quote.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { UserError } from '../../core/errors.js';
 import { applyDocument, renderApplyText } from '../../output/apply-report.js';
 import { ApplyProgress } from '../../output/apply-progress.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { folderOptions } from '../options/ledger-options.js';
 import { announcementFromArgs, requireSnapshotSlot } from '../options/announcement-options.js';
 import { canPrompt, colorLevel, type CliContext } from '../context.js';

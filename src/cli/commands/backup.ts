@@ -22,7 +22,7 @@ export const backupCommand = defineCommand<BackupArgs>({
       .option('to', { type: 'string', demandOption: true, describe: 'Destination: a folder or s3://bucket/prefix' })
       .option('set', { choices: ['data', 'config'] as const, default: 'data' as const, describe: 'Loom: the data set (chaindata, app.db) or the config set' })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Check and print the steps; stop nothing, write nothing' })
-      .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'Pattern to leave out (repeatable; see docs/backup.md)' })
+      .option('exclude', { type: 'string', array: true, default: [] as string[], describe: 'Pattern to leave out (repeatable): a name (*.log) or a path from the data folder (chainstate/estimates, /LOCK); see "Exclude patterns" in the README' })
       .option('network', { type: 'string', describe: 'Stacks: mainnet or testnet in the archive name (default: from /v2/info)' })
       .option('name', { type: 'string', describe: 'Archive file name (default: the chain\'s naming)' })
       .option('work-dir', { type: 'string', describe: 'Where an archive bound for S3 is written first (default: the OS temp dir)' })

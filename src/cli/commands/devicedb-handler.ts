@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { serviceController, type ServiceController } from '../../ops/service-control.js';
-import { parseNode, parseNodes } from '../../plugins/devicedb/node-address.js';
-import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../plugins/devicedb/restore-service.js';
-import { runDevicedbSnapshot, type DevicedbEvent } from '../../plugins/devicedb/snapshot-service.js';
+import { parseNode, parseNodes } from '../../jobs/devicedb/node-address.js';
+import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../jobs/devicedb/restore-service.js';
+import { runDevicedbSnapshot, type DevicedbEvent } from '../../jobs/devicedb/snapshot-service.js';
 import type { CliContext } from '../context.js';
 import type { DevicedbArgs } from './devicedb.js';
+import { jobOutput } from '../../output/byte-progress.js';
 
 function seconds(value: number, flag: string): number {
   if (!Number.isFinite(value) || value <= 0) throw new UserError(`${flag} ${value} is not a positive number of seconds.`);
@@ -25,15 +26,9 @@ function labelled(values: readonly string[], flag: string): Map<string, string> 
 
 export async function devicedbHandler(args: DevicedbArgs, ctx: CliContext): Promise<number> {
   const client = { requestTimeoutMs: seconds(args.requestTimeout, '--request-timeout'), idleTimeoutMs: seconds(args.requestTimeout, '--request-timeout'), signal: ctx.signal };
-  let lastProgress = 0;
-  const onEvent = (event: DevicedbEvent) => {
-    if (event.type === 'step') return ctx.stderr.write(`snapplan: ${event.text}\n`);
-    // Progress at most every 64 MiB and at the end, so logs stay readable.
-    if (event.bytes === event.total || event.bytes - lastProgress >= 64 * 1024 * 1024) {
-      lastProgress = event.bytes === event.total ? 0 : event.bytes;
-      ctx.stderr.write(`snapplan: ${event.label}: ${event.bytes}${event.total !== null ? ` of ${event.total}` : ''} bytes\n`);
-    }
-  };
+  // A bar per piece on a terminal; a line every 64 MiB and at the end elsewhere.
+  const output = jobOutput(ctx.stderr, ctx.stdoutIsTTY && !args.json);
+  const onEvent = (event: DevicedbEvent) => (event.type === 'step' ? output.onEvent(event.text) : output.onProgress(`download ${event.label}`, event.bytes, event.total));
   if (args.action === 'snapshot') {
     const result = await runDevicedbSnapshot(
       {

@@ -1,7 +1,7 @@
 import { preparePlan } from '../../agave/plan-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotRangeArg } from '../../core/slot.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { planDocument } from '../../output/plan-json.js';
 import { countProgress } from '../../output/count-progress.js';
 import { renderRestartText, restartJson } from '../../output/restart-report.js';

@@ -1,4 +1,4 @@
-import type { ErrorReport } from '../../plugins/steps.js';
+import type { ErrorReport } from '../../jobs/steps.js';
 import type { CliContext } from '../context.js';
 
 /** The error of a job that still produced a result document: one sentence, the tool's tail, the hint. */

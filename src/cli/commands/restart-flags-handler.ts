@@ -4,7 +4,7 @@ import { restartValuesFrom } from '../../agave/restart-patch/restart-values.js';
 import { ExternalError, UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { capture, describeExit, tailLines } from '../../core/process.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { changeSummary } from '../../output/restart-flags-report.js';
 import type { CliContext } from '../context.js';
 import { announcementFromArgs } from '../options/announcement-options.js';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { announcementFromArgs } from '../options/announcement-options.js';
 import { canPrompt, colorLevel, type CliContext } from '../context.js';
+import { parseRpcUrl } from '../options/rpc-url.js';
 import { packageVersion } from '../version.js';
 import { planHandler } from './plan-handler.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
@@ -36,6 +37,7 @@ export async function tuiHandler(args: TuiArgs, ctx: CliContext): Promise<number
       slot,
       announcement,
       allowLedgerToolVersion: args.allowLedgerToolVersion,
+      rpc: args.rpc?.map(parseRpcUrl),
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now, signal: ctx.signal, toolVersion: packageVersion() },
     { ...terminal, color: colorLevel(ctx) > 0 },

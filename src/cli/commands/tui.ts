@@ -9,6 +9,7 @@ export interface TuiArgs extends LedgerFolderArgs, LedgerToolArgs, AnnouncementA
   readonly boundsFrom: 'native' | 'ledger-tool';
   readonly backupDir?: string;
   readonly allowLedgerToolVersion?: boolean;
+  readonly rpc?: readonly string[];
 }
 
 export const tuiCommand = defineCommand<TuiArgs>({
@@ -21,6 +22,7 @@ export const tuiCommand = defineCommand<TuiArgs>({
         .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
         .option('allow-ledger-tool-version', { type: 'boolean', default: false, describe: 'Run a ledger-tool release other than the announced one (a warning instead of a refusal)', group: 'From the announcement:' })
+        .option('rpc', { type: 'string', array: true, describe: 'RPC URL the plan screen may fetch a snapshot from when there is no base (repeatable; see snapplan fetch)' })
         .epilogue('Without a terminal (pipes, CI, cron) it never waits for input: it prints the plan for --slot as snapplan plan does.'),
     )),
   // Ink and React load here only, never for plan/apply.

@@ -7,8 +7,8 @@ import { quarantineStatus } from '../../ops/quarantine-status.js';
 import { confirm } from '../prompt.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { UndoAction } from '../../ops/undo.js';
-import { formatBytes, plural } from '../../output/format.js';
-import { toJson } from '../../output/json.js';
+import { formatBytes, plural } from '../../core/format.js';
+import { toJson } from '../../core/json.js';
 import type { CliContext } from '../context.js';
 import type { UndoArgs } from './undo.js';
 
@@ -20,9 +20,13 @@ import type { UndoArgs } from './undo.js';
 export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<number> {
   // One `undo` for every journal snapplan writes: a k8s job's journal scales its StatefulSet back.
   if (args.journal !== undefined && (await isK8sJobJournal(path.resolve(ctx.cwd, args.journal)))) {
+    if (args.dryRun) {
+      // The preview below reads quarantine journals only; a k8s job has its own.
+      throw new UserError(`${args.journal} is the journal of a k8s job, which undo --dry-run does not preview.`, { hint: `snapplan k8s undo --journal ${args.journal} --dry-run prints its kubectl calls without running them.` });
+    }
     const { k8sHandler } = await import('./k8s-handler.js');
     return k8sHandler(
-      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: args.dryRun, json: args.json },
+      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: false, json: args.json },
       ctx,
     );
   }
@@ -144,7 +148,7 @@ function dryRun(outcome: UndoPreviewOutcome, args: UndoArgs, ctx: CliContext): n
   return blocked ? ExitCode.Failed : ExitCode.Ok;
 }
 
-/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/plugins/k8s/replica-journal.ts). */
+/** A k8s job journal starts with `{"type":"begin","schemaVersion":1,"job":…}` (src/jobs/k8s/replica-journal.ts). */
 async function isK8sJobJournal(file: string): Promise<boolean> {
   let handle;
   try {

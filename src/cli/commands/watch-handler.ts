@@ -2,7 +2,7 @@ import path from 'node:path';
 import { watchRestartBoot } from '../../agave/watch/watch-service.js';
 import { UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { endExitCode, watchEventLine } from '../../output/watch-report.js';
 import type { CliContext } from '../context.js';
 import { announcementFromArgs } from '../options/announcement-options.js';

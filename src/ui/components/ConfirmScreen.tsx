@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { Plan } from '../../agave/plan-model.js';
-import { plural } from '../../output/format.js';
+import { plural } from '../../core/format.js';
 import type { ApplyRequest } from '../model.js';
 import { wrapText } from '../text.js';
 import { displayPath } from './LedgerScreen.js';

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { BlockstoreReport } from '../../agave/blockstore/blockstore-source.js';
 import type { Inventory } from '../../agave/inventory.js';
 import type { Slot } from '../../core/slot.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import type { AxisMark } from '../../output/slot-axis.js';
 import type { Async, LedgerOverview } from '../model.js';
 import { wrapText } from '../text.js';

@@ -3,7 +3,7 @@ import type { Finding } from '../../agave/findings.js';
 import type { Plan } from '../../agave/plan-model.js';
 import type { PlanOutcome } from '../../agave/plan-service.js';
 import type { Slot } from '../../core/slot.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import { planAxisMarks } from '../../output/slot-axis.js';
 import type { Async } from '../model.js';
 import { wrapText } from '../text.js';

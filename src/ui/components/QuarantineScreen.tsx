@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReactNode } from 'react';
 import type { UndoOutcome } from '../../agave/apply/undo-service.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import type { QuarantineState } from '../../ops/quarantine-status.js';
 import { holdsItems, type QuarantineList } from '../quarantine-list.js';
 import type { Async } from '../model.js';
@@ -44,7 +44,7 @@ export function quarantineLines({ backupDir, list, selected, confirming, undo, p
   if (list.state === 'idle' || list.state === 'loading') return [...out, <Line><Tone tone="dim">… reading the journals</Tone></Line>];
   if (list.state === 'failed') return [...out, ...errorLines({ error: list.error, width })];
   const { quarantines, problems } = list.value;
-  if (quarantines.length === 0) out.push(<Line><Tone tone="dim">  none yet: apply makes one each time it moves something aside.</Tone></Line>);
+  if (quarantines.length === 0 && problems.length === 0) out.push(<Line><Tone tone="dim">  none yet: apply makes one each time it moves something aside.</Tone></Line>);
   quarantines.forEach((q, i) => {
     const mark = i === selected ? <Tone tone="key">› </Tone> : '  ';
     out.push(
