@@ -11,6 +11,7 @@ export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs, Announcement
   readonly backupDir?: string;
   readonly json: boolean;
   readonly showIgnored: boolean;
+  readonly count?: boolean;
 }
 
 export const planCommand = defineCommand<PlanArgs>({
@@ -29,7 +30,8 @@ export const planCommand = defineCommand<PlanArgs>({
         .option('blocks', { type: 'string', describe: 'Blockstore range FIRST..LAST given by hand; nothing is read' })
         .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
-        .option('show-ignored', { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' }),
+        .option('show-ignored', { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' })
+        .option('count', { type: 'boolean', default: false, describe: 'Count every slot and root, as agave-ledger-tool bounds does (reads all of meta; the native reader otherwise seeks only the first and last slot)' }),
     )),
   handler: async () => (await import('./plan-handler.js')).planHandler,
 });
