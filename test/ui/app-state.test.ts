@@ -5,12 +5,12 @@ import type { PlanOutcome } from '../../src/agave/plan-service.js';
 import { ExitCode } from '../../src/core/exit-codes.js';
 import { APPLY_RUNNING, appReducer, initialAppState, type AppContext, type AppEffect, type AppEvent, type AppState, type Step } from '../../src/ui/app-state.js';
 import { initialApplyRun, type ApplyRunState } from '../../src/ui/apply-run.js';
+import { NO_KEY } from '../../src/ui/hooks/use-keys.js';
 import { initialTargetForm } from '../../src/ui/target-form.js';
 import { L, outcome, overview, planFor, quarantineSummary } from './fixtures.js';
 
 // The reducer alone: no rendering, no hooks, no services. Each row is one key on one state.
 
-const NO_KEY = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false } as Key;
 const KEYS: Record<string, Partial<Key>> = {
   '<enter>': { return: true },
   '<esc>': { escape: true, meta: true },

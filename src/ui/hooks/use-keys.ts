@@ -2,7 +2,7 @@ import { useInput, type Key } from 'ink';
 import { useCallback, useRef } from 'react';
 
 // Ink's Key as of ink 6.8.0 (super, hyper, capsLock, numLock came with its kitty keyboard support).
-const NO_KEY: Key = {
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,
