@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ApplyOutcome } from '../../src/agave/apply/apply-model.js';
 import { UserError } from '../../src/core/errors.js';
 import type { ApplyHooks, TuiServices } from '../../src/ui/tui-services.js';
 import { L, outcome, overview, planFor, quarantineSummary } from './fixtures.js';
-import { delay, KEY, renderApp } from './helpers.js';
+import { KEY, renderApp } from './helpers.js';
 
 const HASH = '5rCMtQsbjyT5Zd4x4Mt2KdSdnKfmT7gRCGWkRX63hCXf';
 
@@ -136,8 +136,7 @@ describe('the app controller (keys and states)', () => {
     await app.waitFor('Stopping');
     expect(fake.hooks()?.signal.aborted).toBe(true);
     fake.finish(outcome({ created: null, error: { message: 'cancelled', hint: undefined, outputTail: undefined } }));
-    await delay(50);
-    expect(app.exitCode()).toBe(130);
+    await vi.waitFor(() => expect(app.exitCode()).toBe(130));
   });
 
   it('Ctrl-C when idle leaves at once with 130', async () => {
@@ -195,9 +194,9 @@ describe('the app controller (keys and states)', () => {
         <App services={fake.services} backupDir={`${L}/snapplan-quarantine`} initialTarget={289624982n} size={{ columns: 60, rows: 12 }} />
       </ThemeContext.Provider>,
     );
-    await delay(50);
+    // Wait for the frame at the new size, not for a time.
+    await vi.waitFor(() => expect(app.screen().split('\n').length).toBeLessThanOrEqual(11));
     const small = app.screen().split('\n');
-    expect(small.length).toBeLessThanOrEqual(11);
     expect(Math.max(...small.map((l) => l.length))).toBeLessThanOrEqual(60);
     expect(small.at(-1)).toContain('a apply');
     app.unmount();

@@ -21,8 +21,6 @@ export function renderPlain(node: ReactElement, color = false) {
 
 export const KEY = { enter: '\r', escape: '\u001B', down: '\u001B[B', up: '\u001B[A', tab: '\t', backspace: '\u007F', ctrlC: '\u0003', pageDown: '\u001B[6~' } as const;
 
-export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Renders the whole app at 80×24 and returns helpers to drive it like a keyboard. */
 export function renderApp(services: TuiServices, props: Partial<AppProps> = {}) {
   let exitCode: number | null = null;
@@ -34,11 +32,15 @@ export function renderApp(services: TuiServices, props: Partial<AppProps> = {}) 
     ...instance,
     screen,
     exitCode: () => exitCode,
-    /** Each key is its own chunk, with time for React to render in between. */
+    /**
+     * Each key is its own chunk. The app handles a key when it is read (its state is a reducer,
+     * no key waits for a render); Ink holds a lone Esc until its next setImmediate, to tell it
+     * from the start of an escape sequence, so each key waits for that turn, not for a time.
+     */
     async press(...keys: string[]) {
       for (const k of keys) {
         instance.stdin.write(k);
-        await delay(30);
+        await new Promise<void>((resolve) => setImmediate(resolve));
       }
     },
     async waitFor(text: string | RegExp, timeout = 8000) {

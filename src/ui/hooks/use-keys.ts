@@ -1,7 +1,8 @@
 import { useInput, type Key } from 'ink';
-import { useCallback, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useRef } from 'react';
 
-const NO_KEY: Key = {
+// Ink's Key as of ink 6.8.0 (super, hyper, capsLock, numLock came with its kitty keyboard support).
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,
@@ -52,7 +53,8 @@ const HAS_CONTROL = /[\u0000-\u001F\u007F]/;
 /**
  * Splits what Ink hands over as one chunk into single keys. Keys typed fast, or sent by
  * `tmux send-keys`, can arrive in one read ("i\r", "\u007F\u007F\u001B[B"); Ink then reports
- * them as one string, which would match no key at all.
+ * them as one string, which would match no key at all. Written against ink 6.8.0 (its Key shape
+ * and its reading of Esc+key as Alt+key); check both when Ink is upgraded.
  */
 export function splitKeys(input: string, key: Key): Array<[string, Key]> {
   // Esc and the next key in one read look like Alt+key ("\u001Bq"); this app binds no Alt keys.
@@ -68,24 +70,15 @@ export function splitKeys(input: string, key: Key): Array<[string, Key]> {
 }
 
 /**
- * useInput, one key per render. Each key is handled after the previous one's state is on
- * screen, by the handler of the latest render: Ink subscribes a new handler only in a passive
- * effect, and a key pressed right after a screen changed would otherwise reach the old one.
+ * useInput, one call per key. The handler is read from a ref, so Ink keeps one subscription and
+ * a key never reaches the handler of an older render; the app's state lives in a reducer, so no
+ * key has to wait for the previous one's render.
  */
 export function useKeys(handler: (input: string, key: Key) => void): void {
   const latest = useRef(handler);
   latest.current = handler;
-  const queue = useRef<Array<[string, Key]>>([]);
-  const [tick, setTick] = useState(0);
   const receive = useCallback((input: string, key: Key) => {
-    queue.current.push(...splitKeys(input, key));
-    setTick((t) => t + 1);
+    for (const [one, oneKey] of splitKeys(input, key)) latest.current(one, oneKey);
   }, []);
   useInput(receive);
-  useLayoutEffect(() => {
-    const next = queue.current.shift();
-    if (!next) return;
-    latest.current(next[0], next[1]);
-    if (queue.current.length > 0) setTick((t) => t + 1);
-  }, [tick]);
 }
