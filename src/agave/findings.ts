@@ -16,6 +16,8 @@ export type FindingCode =
   | 'orphan-incremental'
   /** The base is a full archive with no incremental on top (agave#9496). */
   | 'full-only-base'
+  /** The plan moves newer full archives aside so a full + incremental pair is the base (agave#9496). */
+  | 'steered-base'
   /** Two archives at the base slot: which one Agave loads is unspecified. */
   | 'duplicate-archive-slot'
   | 'incomplete-bank-snapshot'

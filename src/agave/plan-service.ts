@@ -12,7 +12,8 @@ import type { RestartBootBackup } from './restart-boot-backups.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { Plan } from './plan-model.js';
-import { baseCandidates, chooseUsableBase, planRestartSnapshot, visibleArchives } from './planner.js';
+import { baseCandidates, chooseUsableBase, planRestartSnapshot, steeredBase, visibleArchives } from './planner.js';
+import { steersToIncrementalBase } from './announcement/known-failures.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
 /** `--bounds-from`: who answers for the blockstore when `--blocks` is not given. */
@@ -68,13 +69,19 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
 
   // The base decides which chain a native source walks; compute it with the same
   // visibility rule the planner applies.
-  const { base } = chooseUsableBase(visibleArchives(scanned.archives, version), options.target);
-  const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
+  const visible = visibleArchives(scanned.archives, version);
+  const { base } = chooseUsableBase(visible, options.target);
+  // agave#9496: the pair the planner steers to when the blockstore holds its blocks; the chain
+  // is then walked from the pair's incremental, which also covers the blocks after the full.
+  const steer = steersToIncrementalBase(version) ? steeredBase(visible, base, options.target) : null;
+  const chainBase = steer ? steer.base.incremental : base ? (base.incremental ?? base.full) : null;
   // Sizes matter for the archives the plan uses or moves (reports, free-space checks).
   const X = options.target;
   const inventory = measureArchives(
     scanned,
-    (a) => a === base?.full || a === base?.incremental || a.slot >= X || (a.baseSlot !== undefined && a.baseSlot > X),
+    (a) =>
+      a === base?.full || a === base?.incremental || a === steer?.base.full || a === steer?.base.incremental ||
+      a.slot >= X || (a.baseSlot !== undefined && a.baseSlot > X),
   );
 
   let source: BlockstoreSource;
@@ -85,17 +92,19 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
   else if (tool) source = new LedgerToolBlockstoreSource(tool, info ?? { path: tool.path, versionText: '', version: null, client: null });
   else throw new BugError('findLedgerTool returned no tool although bounds come from ledger-tool.');
 
-  const blockstore = await source.read({
-    ledger: folders.ledger,
-    target: options.target,
-    base: baseSlot,
-    count: options.count,
-    onCountProgress: options.onCountProgress,
-    signal: environment.signal,
-  });
+  const readBlocks = (baseSlot: Slot | null) =>
+    source.read({
+      ledger: folders.ledger,
+      target: options.target,
+      base: baseSlot,
+      count: options.count,
+      onCountProgress: options.onCountProgress,
+      signal: environment.signal,
+    });
+  let blockstore = await readBlocks(chainBase?.slot ?? null);
 
   const restartPlanning = planRestart(options.restart ?? {}, options.target);
-  const planned = planRestartSnapshot(inventory, blockstore, {
+  const request = {
     target: options.target,
     ledgerToolVersion: version,
     // A tool found on PATH is named as such; one given with --ledger-tool by its path, so
@@ -105,7 +114,14 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     now: environment.now,
     hardForks: restartPlanning.hardForks,
     createSnapshotExtra: restartPlanning.createSnapshotExtra,
-  });
+  };
+  let planned = planRestartSnapshot(inventory, blockstore, request);
+  if (steer && planned.base?.incremental?.path !== steer.base.incremental.path) {
+    // Not steered after all (the blockstore lacks blocks after the pair): the chain walk must
+    // start at the base Agave keeps, so that holes in its range are found.
+    blockstore = await readBlocks(base ? (base.incremental ?? base.full).slot : null);
+    planned = planRestartSnapshot(inventory, blockstore, request);
+  }
   const withRestart = finishRestartPlan(planned, inventory, restartPlanning, options.restart ?? {}, version);
   const plan = problem === null || tool === null
     ? withRestart.plan
@@ -157,6 +173,8 @@ async function checkBaseArchives(
       results.set(a, { problem, checked: 'full' });
     }
   }
+  // agave#9496: the pair the planner may steer to is read like any base, in Agave's order.
+  if (steersToIncrementalBase(version)) steeredBase(visible, chooseUsableBase(visible, options.target, isBad).base, options.target, isBad);
   if (results.size === 0) return inventory;
   return { ...inventory, archives: inventory.archives.map((a) => (results.has(a) ? { ...a, ...results.get(a) } : a)) };
 }

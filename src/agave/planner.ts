@@ -9,6 +9,7 @@ import { quarantineFolderName } from '../ops/quarantine-name.js';
 import { rootKeys } from '../ops/root-key.js';
 import { createSnapshotArgs } from './ledger-tool/create-snapshot-args.js';
 import { flagEraOf, loadsLegacyArchives } from './ledger-tool/version.js';
+import { steersToIncrementalBase } from './announcement/known-failures.js';
 import type { BlocksVerdict, Plan, PlanRequest, QuarantineItem } from './plan-model.js';
 
 /**
@@ -22,11 +23,23 @@ export function planRestartSnapshot(inventory: Inventory, blockstore: Blockstore
   const visible = visibleArchives(inventory.archives, request.ledgerToolVersion);
   const findings: Finding[] = [];
 
-  const { base, blocking } = chooseUsableBase(visible, X);
-  const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
+  const chosen = chooseUsableBase(visible, X);
+  // agave#9496: with an affected ledger-tool, a full archive alone is steered away from when a
+  // full + incremental pair below X is there and the blockstore holds every block after it.
+  const steer = steersToIncrementalBase(request.ledgerToolVersion) ? steeredBase(visible, chosen.base, X) : null;
+  const steered = steer !== null && judgeBlocks(blockstore, slotOfBase(steer.base), X).missing.length === 0 ? steer : null;
+  const base = steered?.base ?? chosen.base;
+  // Every bad archive Agave would have tried lies at or above the full the steer moves aside
+  // (bad fulls above it, its twins, bad incrementals on it): none stands in the way any more.
+  const blocking = steered ? [] : chosen.blocking;
+  const baseSlot = base ? slotOfBase(base) : null;
   const blocks = judgeBlocks(blockstore, baseSlot, X);
   const quarantineDir = path.join(request.backupDir, quarantineFolderName(request.now, X));
-  const quarantine = chooseQuarantine(inventory, visible, blocking, X, quarantineDir);
+  const steeredReason = steered && chosen.base
+    ? `a full archive alone would be the base, and ledger-tool ${request.ledgerToolVersion} has made restart snapshots from one that fail at boot (agave#9496); moved aside so it loads the full ${steered.base.full.slot} + incremental ${steered.base.incremental.slot} pair`
+    : '';
+  const quarantine = chooseQuarantine(inventory, visible, blocking, X, quarantineDir, steered?.aside ?? [], steeredReason);
+  if (steered && chosen.base) findings.push(steeredFinding(steered, chosen.base, request.ledgerToolVersion ?? ''));
 
   findings.push(...badArchiveFindings(visible, blocking, base, quarantine, X));
   const usable = blocking.length === 0 ? visible : visible.filter((a) => !blocking.includes(a));
@@ -146,6 +159,52 @@ export function chooseUsableBase(
   return { base: { full, incremental: firstGood('incremental', full.slot) }, blocking };
 }
 
+const slotOfBase = (base: Base): Slot => base.incremental?.slot ?? base.full.slot;
+
+/** A full + incremental base reached by moving the newer full archives aside (agave#9496). */
+export interface SteeredBase {
+  readonly base: { readonly full: SnapshotArchive; readonly incremental: SnapshotArchive };
+  /** The full archives below X that Agave would load before the pair's full; all must be moved aside. */
+  readonly aside: readonly SnapshotArchive[];
+}
+
+/**
+ * When Agave's choice is a full archive alone: the highest full below it that has an
+ * incremental below X, where Agave lands once every full above that one (and below X) is moved
+ * aside. Only archives that pass `isBad` count, and the pair must need no bad archive moved
+ * first: a steer never trades a plan that works for one that needs more repairs. Null when
+ * the base already has an incremental, or no such pair exists.
+ */
+export function steeredBase(
+  archives: readonly SnapshotArchive[],
+  base: Base | null,
+  X: Slot,
+  isBad: (archive: SnapshotArchive) => boolean = (a) => Boolean(a.problem),
+): SteeredBase | null {
+  if (base === null || base.incremental !== null) return null;
+  const fullSlots = [...new Set(archives.filter((a) => a.kind === 'full' && a.slot < base.full.slot).map((a) => a.slot))].sort((a, b) => compareSlots(b, a));
+  for (const slot of fullSlots) {
+    const rest = archives.filter((a) => !(a.kind === 'full' && a.slot > slot));
+    const { base: pair, blocking } = chooseUsableBase(rest, X, isBad);
+    if (pair === null || blocking.length > 0) continue;
+    const { full, incremental } = pair;
+    if (incremental === null) continue;
+    const aside = archives.filter((a) => a.kind === 'full' && a.slot > full.slot && a.slot < X);
+    return { base: { full, incremental }, aside };
+  }
+  return null;
+}
+
+function steeredFinding(steered: SteeredBase, from: Base, version: string): Finding {
+  const slots = [...new Set(steered.aside.map((a) => a.slot))];
+  return {
+    code: 'steered-base',
+    severity: 'warning',
+    message: `Agave would load the full archive at ${from.full.slot} alone, and ledger-tool ${version} has made restart snapshots from a full archive alone that fail at boot with "accounts lattice hashes do not match" (agave#9496, fixed in 4.0.0): the plan moves the full archive${slots.length === 1 ? '' : 's'} at ${slots.join(', ')} aside so that it loads the full ${steered.base.full.slot} + incremental ${steered.base.incremental.slot} instead.`,
+    remedy: `Nothing to do: apply moves ${slots.length === 1 ? 'it' : 'them'} with the rest (journaled; snapplan undo puts ${slots.length === 1 ? 'it' : 'them'} back). The replay starts at ${steered.base.incremental.slot}, earlier than from the full alone.`,
+  };
+}
+
 /** Every archive Agave may load in place of the chosen base: the base and its twins (same kind and slots). */
 export function baseCandidates(archives: readonly SnapshotArchive[], base: Base): SnapshotArchive[] {
   const same = (a: SnapshotArchive, b: SnapshotArchive | null) => b !== null && a.kind === b.kind && a.slot === b.slot && a.baseSlot === b.baseSlot;
@@ -170,11 +229,15 @@ function chooseQuarantine(
   blocking: readonly SnapshotArchive[],
   X: Slot,
   dir: string,
+  steeredAside: readonly SnapshotArchive[],
+  steeredReason: string,
 ): QuarantineItem[] {
   const picked: Array<Omit<QuarantineItem, 'destination' | 'relativePath'>> = [];
   for (const a of visible) {
     let reason: string | null = null;
-    if (a.kind === 'incremental' && a.baseSlot !== undefined && a.baseSlot > X) {
+    if (steeredAside.includes(a)) {
+      reason = steeredReason;
+    } else if (a.kind === 'incremental' && a.baseSlot !== undefined && a.baseSlot > X) {
       reason = `incremental on a full snapshot at ${a.baseSlot}, after the target`;
     } else if (a.slot > X) {
       reason = `newer than the target: ledger-tool would load it and start after slot ${X}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KNOWN_FAILURES, knownFailureFinding, knownFailuresFor, type FailureContext } from '../../src/agave/announcement/known-failures.js';
+import { KNOWN_FAILURES, knownFailureFinding, knownFailuresFor, steersToIncrementalBase, type FailureContext } from '../../src/agave/announcement/known-failures.js';
 
 /** A plan context that triggers every row's condition; each case switches off what it needs to. */
 function ctx(version: string, over: Partial<FailureContext> = {}): FailureContext {
@@ -84,12 +84,21 @@ describe('the known restart failures table', () => {
     expect(hit('agave#8296', ctx('3.0.5', { extraArgs: ['--snapshot-archive-path', '/s'] }))?.severity).toBe('error');
   });
 
-  it('findings carry the reference in the message and a remedy; steer names the better base', () => {
+  it('steers only on the releases agave#9496 affects, and never on an unknown one', () => {
+    expect(steersToIncrementalBase('3.1.7')).toBe(true);
+    expect(steersToIncrementalBase('1.18.26')).toBe(true);
+    expect(steersToIncrementalBase('3.99.0')).toBe(true);
+    expect(steersToIncrementalBase('4.0.0-beta.1')).toBe(false);
+    expect(steersToIncrementalBase('4.0.0')).toBe(false);
+    expect(steersToIncrementalBase(null)).toBe(false);
+  });
+
+  it('findings carry the reference in the message and a remedy; when the plan could not steer, the remedy says why', () => {
     const c = ctx('3.1.7', { betterBase: { fullSlot: 383300000n, incrementalSlot: 383510000n } });
     const finding = knownFailureFinding(hit('agave#9496', c)!, c);
     expect(finding).toMatchObject({ code: 'known-restart-failure', severity: 'warning' });
     expect(finding.message).toContain('agave#9496');
-    expect(finding.remedy).toBe('Move the full archive at 383400000 aside as well: ledger-tool then loads the full 383300000 + incremental 383510000 pair, which worked (check the blockstore holds slots from 383510001).');
+    expect(finding.remedy).toMatch(/^The full 383300000 \+ incremental 383510000 pair would avoid it, but the blockstore does not hold every block after 383510000 up to \d+, so the plan keeps the full alone/);
     const plain = knownFailureFinding(hit('agave#11935', c)!, c);
     expect(plain.message).toBe('create-snapshot --incremental panics after the replay on ledger-tool 3.1.7 (agave#11935, fixed by agave#11942 in 4.1.0).');
   });

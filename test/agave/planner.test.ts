@@ -345,6 +345,75 @@ describe('bad archives (header checked by plan-service, or not a file at all)', 
   });
 });
 
+describe('agave#9496: steering away from a full archive alone', () => {
+  const archives = () => [full(100n), inc(100n, 150n), full(200n), inc(200n, 320n)];
+
+  it('an affected ledger-tool: the newer full goes aside and the full + incremental pair below it is the base', () => {
+    const plan = planRestartSnapshot(inventory(archives()), blocks(0n, 1000n), request(300n, '3.1.7'));
+    expect(plan.base?.full.slot).toBe(100n);
+    expect(plan.base?.incremental?.slot).toBe(150n);
+    expect(plan.blocks.needed).toEqual({ first: 151n, last: 300n });
+    expect(plan.reachable).toBe(true);
+    const aside = plan.quarantine.find((q) => q.slot === 200n);
+    expect(aside?.reason).toContain('agave#9496');
+    expect(aside?.reason).toContain('full 100 + incremental 150');
+    // The incremental on 200 is above X: moved for that, as always.
+    expect(plan.quarantine.map((q) => q.slot)).toEqual([200n, 320n]);
+    const finding = plan.findings.find((f) => f.code === 'steered-base');
+    expect(finding?.severity).toBe('warning');
+    expect(finding?.message).toContain('full archive at 200 alone');
+    expect(codes(plan)).not.toContain('full-only-base');
+    // The printed commands move it, then run create-snapshot.
+    expect(plan.commands.some((c) => c.includes('snapshot-200-'))).toBe(true);
+  });
+
+  it('skips a lower full that has no incremental and moves every full above the pair', () => {
+    const plan = planRestartSnapshot(inventory([full(100n), inc(100n, 150n), full(200n), full(250n)]), blocks(0n, 1000n), request(300n, '3.1.7'));
+    expect(plan.base?.incremental?.slot).toBe(150n);
+    expect(plan.quarantine.map((q) => q.slot)).toEqual([200n, 250n]);
+  });
+
+  it('does not steer when the blockstore lacks blocks after the pair: the full alone stays, with the warning', () => {
+    const plan = planRestartSnapshot(inventory(archives()), blocks(180n, 1000n), request(300n, '3.1.7'));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(plan.base?.incremental).toBeNull();
+    expect(plan.reachable).toBe(true);
+    expect(plan.quarantine.map((q) => q.slot)).toEqual([320n]);
+    expect(codes(plan)).toContain('full-only-base');
+    expect(codes(plan)).not.toContain('steered-base');
+  });
+
+  it.each([['4.0.0'], ['4.1.2'], [null]])('does not steer with ledger-tool %s (fixed, or the release is unknown)', (version) => {
+    const plan = planRestartSnapshot(inventory(archives()), blocks(0n, 1000n), request(300n, version));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(plan.quarantine.map((q) => q.slot)).toEqual([320n]);
+    expect(codes(plan)).not.toContain('steered-base');
+  });
+
+  it('does not steer to a pair that needs a bad archive moved first', () => {
+    const bad = { problem: { code: 'empty', message: 'is empty (0 bytes)' } } as const;
+    const plan = planRestartSnapshot(inventory([full(100n), inc(100n, 150n, bad), full(200n)]), blocks(0n, 1000n), request(300n, '3.1.7'));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(codes(plan)).not.toContain('steered-base');
+  });
+
+  it('a bad full above the pair is moved with the steer and no longer blocks the plan', () => {
+    const bad = { problem: { code: 'empty', message: 'is empty (0 bytes)' } } as const;
+    const plan = planRestartSnapshot(inventory([full(100n), inc(100n, 150n), full(200n), full(250n, bad)]), blocks(0n, 1000n), request(300n, '3.1.7'));
+    expect(plan.base?.incremental?.slot).toBe(150n);
+    expect(plan.reachable).toBe(true);
+    expect(plan.quarantine.find((q) => q.slot === 250n)?.reason).toMatch(/agave#9496.*; it also is empty/);
+    expect(codes(plan)).not.toContain('bad-archive');
+  });
+
+  it('leaves a base that already has an incremental alone', () => {
+    const plan = planRestartSnapshot(inventory([full(100n), inc(100n, 150n), full(200n), inc(200n, 250n)]), blocks(0n, 1000n), request(300n, '3.1.7'));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(plan.base?.incremental?.slot).toBe(250n);
+    expect(plan.quarantine).toEqual([]);
+  });
+});
+
 describe('X = 0', () => {
   it('says that no snapshot can lie below slot 0, instead of asking for one', () => {
     const plan = planRestartSnapshot(inventory([full(100n)]), blocks(0n, 500n), request(0n));
@@ -365,7 +434,8 @@ describe('invariants over random ledgers', () => {
     };
   }
 
-  it('after the moves, Agave would pick exactly the planned base, and nothing left is at or after X', () => {
+  // 2.1.13 is affected by agave#9496, so its plans may steer away from a full-only base; 4.0.1 is not.
+  it.each(['4.0.1', '2.1.13'])('ledger-tool %s: after the moves, Agave would pick exactly the planned base, and nothing left is at or after X', (version) => {
     for (let seed = 1; seed <= 300; seed++) {
       const next = rng(seed);
       const fulls = Array.from({ length: 1 + next(5) }, () => BigInt(next(50) * 10));
@@ -375,10 +445,17 @@ describe('invariants over random ledgers', () => {
         archives.push(inc(base, base + 1n + BigInt(next(60))));
       }
       const X = BigInt(next(500));
-      const plan = planRestartSnapshot(inventory(archives), blocks(0n, 1000n), request(X));
+      const plan = planRestartSnapshot(inventory(archives), blocks(0n, 1000n), request(X, version));
       const moved = new Set(plan.quarantine.map((q) => q.path));
       const left = archives.filter((a) => !moved.has(a.path));
       expect(left.every((a) => a.slot < X), `seed ${seed}`).toBe(true);
+      const steered = codes(plan).includes('steered-base');
+      if (version === '4.0.1') expect(steered, `seed ${seed}`).toBe(false);
+      // A steer ends on a full + incremental pair, and only when Agave's own choice was a full alone.
+      if (steered) {
+        expect(plan.base?.incremental, `seed ${seed}`).not.toBeNull();
+        expect(chooseBase(archives, X)?.incremental ?? null, `seed ${seed}`).toBeNull();
+      }
       // Agave's own choice over what is left, with no cap on X:
       const agave = chooseBase(left, 2n ** 64n);
       expect(agave?.full.path, `seed ${seed}`).toBe(plan.base?.full.path);
@@ -387,7 +464,7 @@ describe('invariants over random ledgers', () => {
     }
   });
 
-  it('with bad archives among them: after the moves, Agave picks the planned base, and it is a good one', () => {
+  it.each(['4.0.1', '2.1.13'])('ledger-tool %s, with bad archives among them: after the moves, Agave picks the planned base, and it is a good one', (version) => {
     for (let seed = 1; seed <= 300; seed++) {
       const next = rng(seed);
       const bad = () => (next(3) === 0 ? { problem: { code: 'empty', message: 'is empty (0 bytes)' } as const } : {});
@@ -398,15 +475,18 @@ describe('invariants over random ledgers', () => {
         archives.push(inc(base, base + 1n + BigInt(next(60)), bad()));
       }
       const X = BigInt(next(500));
-      const plan = planRestartSnapshot(inventory(archives), blocks(0n, 1000n), request(X));
+      const plan = planRestartSnapshot(inventory(archives), blocks(0n, 1000n), request(X, version));
       const moved = new Set(plan.quarantine.map((q) => q.path));
       const left = archives.filter((a) => !moved.has(a.path));
       const agave = chooseBase(left, 2n ** 64n);
       expect(agave?.full.path, `seed ${seed}`).toBe(plan.base?.full.path);
       expect(agave?.incremental?.path ?? null, `seed ${seed}`).toBe(plan.base?.incremental?.path ?? null);
       expect(agave?.full.problem ?? agave?.incremental?.problem, `seed ${seed}`).toBeUndefined();
-      // Reachable only when no bad archive had to be moved aside to get there.
-      const movedBad = archives.some((a) => a.problem && a.slot < X && moved.has(a.path));
+      // Reachable only when no bad archive had to be moved aside to get there. A bad full above a
+      // steered-to pair is moved with the steer (agave#9496): the pair itself needs no repair.
+      const steeredAside = new Set(plan.quarantine.filter((q) => q.reason.includes('agave#9496')).map((q) => q.path));
+      if (version === '4.0.1') expect(steeredAside.size, `seed ${seed}`).toBe(0);
+      const movedBad = archives.some((a) => a.problem && a.slot < X && moved.has(a.path) && !steeredAside.has(a.path));
       expect(plan.reachable, `seed ${seed}`).toBe(plan.base !== null && !movedBad);
     }
   });

@@ -56,6 +56,46 @@ describe('snapplan apply', () => {
     expect(log).toContain('Shred version: ');
   });
 
+  it('agave#9496: with an affected ledger-tool, moves a newer full-only archive aside so the full + incremental pair is loaded', async () => {
+    const { root, L, env } = await restartLedger(); // ledger-tool 2.1.13: before the 4.0.0 fix
+    const fullOnly = await touch(L, fullName(289624950));
+    const plan = await runMain(['plan', '--ledger', L, '--slot', X, '--json'], { cwd: root, env });
+    expect(plan.exitCode, plan.stderr).toBe(0);
+    const planDoc = JSON.parse(plan.stdout);
+    expect(planDoc.baseSlot).toBe(289624900);
+    expect(planDoc.findings.find((f: { code: string }) => f.code === 'steered-base')?.message).toContain('full archive at 289624950 alone');
+    expect(planDoc.quarantine.map((q: { path: string }) => q.path)).toContain(fullOnly);
+
+    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json'], { cwd: root, env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    expect(doc).toMatchObject({ ok: true, baseSlot: 289624900 });
+    expect(doc.quarantine.moved.map((m: { source: string }) => m.source)).toContain(fullOnly);
+    // The stand-in loads as bank_forks_utils does: the pair, not the full alone.
+    const log = await readFile(doc.logFile, 'utf8');
+    expect(log).toContain(`Loading bank from full snapshot archive: ${path.join(L, fullName(289600000))}, and incremental snapshot archive: ${path.join(L, incrementalName(289600000, 289624900))}`);
+
+    // Blocks missing after the pair's incremental: no steer; the full alone stays, and the
+    // known-failure finding says why the pair was not taken.
+    const { root: r2, L: L2, env: env2 } = await restartLedger();
+    await touch(L2, fullName(289624950));
+    const kept = await runMain(['plan', '--ledger', L2, '--slot', X, '--blocks', '289624920..289625410', '--json'], { cwd: r2, env: env2 });
+    expect(kept.exitCode, kept.stderr).toBe(0);
+    const keptDoc = JSON.parse(kept.stdout);
+    expect(keptDoc.baseSlot).toBe(289624950);
+    const known = keptDoc.findings.find((f: { code: string; message: string }) => f.code === 'known-restart-failure' && f.message.includes('agave#9496'));
+    expect(known?.remedy).toContain('The full 289600000 + incremental 289624900 pair would avoid it, but the blockstore does not hold every block after 289624900');
+
+    // ledger-tool 4.0.0 carries the fix: the full alone is the base, and stays.
+    const fixed = await restartLedger({ version: 'agave-ledger-tool 4.0.0 (src:0b0cc5c7; feat:d6f1a2b3, client:Agave)' });
+    await touch(fixed.L, fullName(289624950));
+    const plain = await runMain(['plan', '--ledger', fixed.L, '--slot', X, '--json'], { cwd: fixed.root, env: fixed.env });
+    expect(plain.exitCode, plain.stderr).toBe(0);
+    const plainDoc = JSON.parse(plain.stdout);
+    expect(plainDoc.baseSlot).toBe(289624950);
+    expect(plainDoc.findings.map((f: { code: string }) => f.code)).not.toContain('steered-base');
+  });
+
   it('reads the slot from the output when state edits move it to X+1', async () => {
     const { root, L, env } = await restartLedger();
     const gate = 'EenyoWx9UMXYKpR8mW5Jmfmy2fRjzUtM7NduYMY8bx33';

@@ -82,7 +82,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     condition: (c) => when('steer', c.base !== null && c.base.incrementalSlot === null),
     message: (c) => `The base is the full archive at ${c.base?.fullSlot} alone: with ledger-tool ${c.version} such restart snapshots have failed at boot with "accounts lattice hashes do not match" (agave#9496, fixed by agave#10064 in 4.0.0).`,
     remedy: (c) => c.betterBase
-      ? `Move the full archive at ${c.base?.fullSlot} aside as well: ledger-tool then loads the full ${c.betterBase.fullSlot} + incremental ${c.betterBase.incrementalSlot} pair, which worked (check the blockstore holds slots from ${c.betterBase.incrementalSlot + 1n}).`
+      ? `The full ${c.betterBase.fullSlot} + incremental ${c.betterBase.incrementalSlot} pair would avoid it, but the blockstore does not hold every block after ${c.betterBase.incrementalSlot} up to ${c.snapshotSlot}, so the plan keeps the full alone: get those blocks (then plan again; the plan moves the newer full aside itself), or compare the resulting bank hash with the announcement before using it.`
       : 'Get an incremental archive on the base full below X (or a full + incremental pair), or use ledger-tool 4.0.0 or later if the announcement allows it.',
   },
   {
@@ -123,6 +123,17 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
       : 'Nothing to do: the printed command already avoids it.',
   },
 ];
+
+/**
+ * Whether the planner steers away from a full-only base for this ledger-tool release: the
+ * agave#9496 row's range. An unknown or unparsable version is not steered (the plan then only
+ * warns, `full-only-base`), since moving archives must rest on a known release.
+ */
+export function steersToIncrementalBase(version: string | null): boolean {
+  const row = KNOWN_FAILURES.find((r) => r.reference === 'agave#9496');
+  if (version === null || row === undefined) return false;
+  return semverSatisfies(version, row.affected, { includePrerelease: true });
+}
 
 export interface KnownFailureHit {
   readonly row: KnownFailure;

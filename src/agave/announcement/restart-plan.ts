@@ -3,7 +3,7 @@ import { formatBytes } from '../../core/format.js';
 import type { Finding } from '../findings.js';
 import type { Inventory } from '../inventory.js';
 import type { Plan } from '../plan-model.js';
-import { chooseBase, visibleArchives } from '../planner.js';
+import { steeredBase, visibleArchives } from '../planner.js';
 import { findRestartBootBackups, type RestartBootBackup } from '../restart-boot-backups.js';
 import type { Announcement } from './announcement.js';
 import { restartReport, withFindings, type RestartReport } from './restart-checks.js';
@@ -66,13 +66,9 @@ export interface RestartOutcome {
 export function finishRestartPlan(plan: Plan, inventory: Inventory, planning: RestartPlanning, options: RestartOptions, toolVersion: string | null): RestartOutcome {
   const X = plan.targetSlot;
   let betterBase: { fullSlot: Slot; incrementalSlot: Slot } | null = null;
-  if (plan.base && plan.base.incremental === null) {
-    const full = plan.base.full;
-    // Agave loads the highest full: with this one moved aside, the next lower full and its incremental.
-    const rest = visibleArchives(inventory.archives, toolVersion).filter((a) => a !== full && !(a.kind === 'full' && a.slot >= full.slot));
-    const alternative = chooseBase(rest, X);
-    if (alternative?.incremental) betterBase = { fullSlot: alternative.full.slot, incrementalSlot: alternative.incremental.slot };
-  }
+  // The pair the planner would have steered to (agave#9496) had the blockstore held its blocks.
+  const alternative = steeredBase(visibleArchives(inventory.archives, toolVersion), plan.base, X);
+  if (alternative) betterBase = { fullSlot: alternative.base.full.slot, incrementalSlot: alternative.base.incremental.slot };
   const restart = restartReport({
     announcement: options.announcement ?? { sources: {} },
     decision: planning.decision,
