@@ -1,4 +1,4 @@
-import type { CommandDefinition } from './define-command.js';
+import type { CommandEntry } from './define-command.js';
 import { applyCommand } from './commands/apply.js';
 import { blockstoreCommand } from './commands/blockstore.js';
 import { clusterCommands } from './commands/cluster-commands.js';
@@ -9,10 +9,10 @@ import { statusCommand } from './commands/status.js';
 import { uiCommands } from './commands/ui-commands.js';
 import { undoCommand } from './commands/undo.js';
 
-const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand] as readonly CommandDefinition<never>[];
+const agaveCommands: readonly CommandEntry[] = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand];
 
 /** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
-export const commands: readonly CommandDefinition<never>[] = [
+export const commands: readonly CommandEntry[] = [
   ...agaveCommands,
   ...uiCommands,
   ...pluginCommands,

@@ -1,49 +1,34 @@
-import { defineCommand } from '../define-command.js';
-import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { defineCommand, defineOptions, type ArgsOf, type WithPassThrough } from '../define-command.js';
+import { backupDirOption, boundsFromOption, ledgerFolderOptions, ledgerToolOptions } from '../options/ledger-options.js';
 
-export interface ApplyArgs extends LedgerFolderArgs, LedgerToolArgs {
-  readonly slot: string;
-  readonly boundsFrom: 'native' | 'ledger-tool';
-  readonly backupDir?: string;
-  readonly yes: boolean;
-  readonly dryRun: boolean;
-  readonly json: boolean;
-  readonly incremental: boolean;
-  readonly deactivateFeatureGate: string[];
-  readonly destakeVoteAccount: string[];
-  readonly removeAccount: string[];
-  readonly enableCapitalizationChange: boolean;
-  readonly expectedBankHash?: string;
-  readonly expectedShredVersion?: string;
-  readonly createTimeout: number;
-  readonly forceCopy: boolean;
-  readonly '--'?: string[];
-}
+const CREATE_SNAPSHOT = 'Passed to create-snapshot:';
 
-const ARRAY = { type: 'string', array: true, default: [] as string[], group: 'Passed to create-snapshot:' } as const;
+export const applyOptions = defineOptions({
+  ...ledgerFolderOptions,
+  slot: { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' },
+  ...boundsFromOption,
+  ...backupDirOption,
+  yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed without a terminal)' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Check everything and print the steps; change nothing' },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON result document (schemaVersion 1); progress goes to stderr' },
+  incremental: { type: 'boolean', default: false, describe: 'Create an incremental snapshot on the loaded full one', group: CREATE_SNAPSHOT },
+  'deactivate-feature-gate': { type: 'string', array: true, describe: 'Feature gate to deactivate (repeatable)', group: CREATE_SNAPSHOT },
+  'destake-vote-account': { type: 'string', array: true, describe: 'Vote account to destake (repeatable)', group: CREATE_SNAPSHOT },
+  'remove-account': { type: 'string', array: true, describe: 'Account to remove (repeatable)', group: CREATE_SNAPSHOT },
+  'enable-capitalization-change': { type: 'boolean', default: false, describe: 'Allow the edits to change the capitalization', group: CREATE_SNAPSHOT },
+  'expected-bank-hash': { type: 'string', describe: 'Bank hash from the restart announcement, to compare', group: 'From the announcement:' },
+  'expected-shred-version': { type: 'string', describe: 'Shred version from the restart announcement, to compare', group: 'From the announcement:' },
+  'create-timeout': { type: 'seconds', zero: 'no limit', default: 0, describe: 'Seconds before create-snapshot is stopped (0: no limit)' },
+  'force-copy': { type: 'boolean', default: false, describe: 'Copy into the backup folder even on the same file system' },
+  ...ledgerToolOptions,
+});
 
-export const applyCommand = defineCommand<ApplyArgs>({
-  command: 'apply',
+export type ApplyArgs = WithPassThrough<ArgsOf<typeof applyOptions>>;
+
+export const applyCommand = defineCommand({
+  name: 'apply',
   describe: 'Carry out the plan: move newer snapshots aside (journaled, undoable), run agave-ledger-tool create-snapshot, print the restart flags',
-  builder: (yargs) =>
-    withLedgerTool(
-      withLedgerFolders(yargs)
-        .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
-        .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
-        .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
-        .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed without a terminal)' })
-        .option('dry-run', { type: 'boolean', default: false, describe: 'Check everything and print the steps; change nothing' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print one JSON result document (schemaVersion 1); progress goes to stderr' })
-        .option('incremental', { type: 'boolean', default: false, describe: 'Create an incremental snapshot on the loaded full one', group: 'Passed to create-snapshot:' })
-        .option('deactivate-feature-gate', { ...ARRAY, describe: 'Feature gate to deactivate (repeatable)' })
-        .option('destake-vote-account', { ...ARRAY, describe: 'Vote account to destake (repeatable)' })
-        .option('remove-account', { ...ARRAY, describe: 'Account to remove (repeatable)' })
-        .option('enable-capitalization-change', { type: 'boolean', default: false, describe: 'Allow the edits to change the capitalization', group: 'Passed to create-snapshot:' })
-        .option('expected-bank-hash', { type: 'string', describe: 'Bank hash from the restart announcement, to compare', group: 'From the announcement:' })
-        .option('expected-shred-version', { type: 'string', describe: 'Shred version from the restart announcement, to compare', group: 'From the announcement:' })
-        .option('create-timeout', { type: 'number', default: 0, describe: 'Seconds before create-snapshot is stopped (0: no limit)' })
-        .option('force-copy', { type: 'boolean', default: false, describe: 'Copy into the backup folder even on the same file system' })
-        .epilogue('Arguments after -- go to create-snapshot as they are.'),
-    ),
+  options: applyOptions,
+  passThrough: 'Arguments after -- go to create-snapshot as they are.',
   handler: async () => (await import('./apply-handler.js')).applyHandler,
 });

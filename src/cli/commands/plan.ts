@@ -1,32 +1,23 @@
-import { defineCommand } from '../define-command.js';
-import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { defineCommand, defineOptions, type ArgsOf } from '../define-command.js';
+import { backupDirOption, boundsFromOption, ledgerFolderOptions, ledgerToolOptions } from '../options/ledger-options.js';
 
-export interface PlanArgs extends LedgerFolderArgs, LedgerToolArgs {
-  readonly slot: string;
-  readonly blocks?: string;
-  readonly boundsFrom: 'native' | 'ledger-tool';
-  readonly backupDir?: string;
-  readonly json: boolean;
-  readonly showIgnored: boolean;
-}
+export const planOptions = defineOptions({
+  ...ledgerFolderOptions,
+  // A string, not a number: slots are u64 and must not pass through a double.
+  slot: { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' },
+  ...boundsFromOption,
+  blocks: { type: 'string', describe: 'Blockstore range FIRST..LAST given by hand; nothing is read' },
+  ...backupDirOption,
+  json: { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' },
+  'show-ignored': { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' },
+  ...ledgerToolOptions,
+});
 
-export const planCommand = defineCommand<PlanArgs>({
-  command: 'plan',
+export type PlanArgs = ArgsOf<typeof planOptions>;
+
+export const planCommand = defineCommand({
+  name: 'plan',
   describe: 'Check whether a snapshot at slot X can be created, and list what to move aside and run',
-  builder: (yargs) =>
-    withLedgerTool(
-      withLedgerFolders(yargs)
-        // A string, not a number: slots are u64 and must not pass through a double.
-        .option('slot', { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' })
-        .option('bounds-from', {
-          choices: ['native', 'ledger-tool'] as const,
-          default: 'native' as const,
-          describe: 'Who reads the blockstore: snapplan itself (rocksdb/ files, read-only) or agave-ledger-tool bounds',
-        })
-        .option('blocks', { type: 'string', describe: 'Blockstore range FIRST..LAST given by hand; nothing is read' })
-        .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
-        .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
-        .option('show-ignored', { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' }),
-    ),
+  options: planOptions,
   handler: async () => (await import('./plan-handler.js')).planHandler,
 });

@@ -1,22 +1,22 @@
-import { defineCommand } from '../define-command.js';
+import { UserError } from '../../core/errors.js';
+import { defineCommand, defineOptions, type ArgsOf } from '../define-command.js';
 
-export interface StatusArgs {
-  readonly ledger?: string;
-  readonly backupDir?: string;
-  readonly json: boolean;
-}
+export const statusOptions = defineOptions({
+  ledger: { alias: 'l', type: 'path', describe: 'The ledger folder' },
+  'backup-dir': { type: 'path', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' },
+  json: { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' },
+});
 
-export const statusCommand = defineCommand<StatusArgs>({
-  command: 'status',
+export type StatusArgs = ArgsOf<typeof statusOptions>;
+
+export const statusCommand = defineCommand({
+  name: 'status',
   describe: 'List the quarantines of a ledger and their state, and who holds its lock',
-  builder: (yargs) =>
-    yargs
-      .option('ledger', { alias: 'l', type: 'string', describe: 'The ledger folder' })
-      .option('backup-dir', { type: 'string', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' })
-      .check((argv) => {
-        if (argv.ledger === undefined && argv['backup-dir'] === undefined) throw new Error('Name the ledger (--ledger L) or the backup folder (--backup-dir DIR).');
-        return true;
-      }),
+  options: statusOptions,
+  check: (args) => {
+    if (args.ledger === undefined && args.backupDir === undefined) {
+      throw new UserError('status needs to know whose quarantines to list.', { hint: 'Name the ledger (--ledger L) or the backup folder (--backup-dir DIR).' });
+    }
+  },
   handler: async () => (await import('./status-handler.js')).statusHandler,
 });

@@ -6,7 +6,8 @@ import { canPrompt, colorLevel, type CliContext } from '../context.js';
 import { packageVersion } from '../version.js';
 import { planHandler } from './plan-handler.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
-import type { TuiArgs } from './tui.js';
+import { tuiOptions, type TuiArgs } from './tui.js';
+import { defaultArgs } from '../define-command.js';
 
 /**
  * `snapplan tui`: the app on a terminal. Without one it never waits for input: it prints the
@@ -48,7 +49,7 @@ export async function openAppWithoutCommand(ctx: CliContext, ledger?: string): P
       hint: 'snapplan --help lists the other commands (plan, apply, undo, status).',
     });
   }
-  return tuiHandler({ ledger: chosen, boundsFrom: 'native', ledgerToolTimeout: 300 }, ctx);
+  return tuiHandler({ ...defaultArgs(tuiOptions), ledger: chosen }, ctx);
 }
 
 /** Ink needs the real streams; a context built by tests or pipes has none, and gets the plain path. */

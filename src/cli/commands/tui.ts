@@ -1,24 +1,22 @@
-import { defineCommand } from '../define-command.js';
-import { withLedgerFolders, withLedgerTool, type LedgerFolderArgs, type LedgerToolArgs } from '../options/ledger-options.js';
+import { defineCommand, defineOptions, type ArgsOf } from '../define-command.js';
+import { backupDirOption, boundsFromOption, ledgerFolderOptions, ledgerToolOptions } from '../options/ledger-options.js';
 
-export interface TuiArgs extends LedgerFolderArgs, LedgerToolArgs {
-  /** Optional here: the app asks for X; given, it opens on the plan (and is needed without a terminal). */
-  readonly slot?: string;
-  readonly boundsFrom: 'native' | 'ledger-tool';
-  readonly backupDir?: string;
-}
+export const tuiOptions = defineOptions({
+  ...ledgerFolderOptions,
+  // Optional here: the app asks for X; given, it opens on the plan (and is needed without a terminal).
+  slot: { alias: 'x', type: 'string', describe: 'The restart slot X (the app opens on its plan)' },
+  ...boundsFromOption,
+  ...backupDirOption,
+  ...ledgerToolOptions,
+});
 
-export const tuiCommand = defineCommand<TuiArgs>({
-  command: 'tui',
+export type TuiArgs = ArgsOf<typeof tuiOptions>;
+
+export const tuiCommand = defineCommand({
+  name: 'tui',
   describe: 'Open the interactive app: see the ledger, choose X, plan, apply and undo from one screen',
-  builder: (yargs) =>
-    withLedgerTool(
-      withLedgerFolders(yargs)
-        .option('slot', { alias: 'x', type: 'string', describe: 'The restart slot X (the app opens on its plan)' })
-        .option('bounds-from', { choices: ['native', 'ledger-tool'] as const, default: 'native' as const, describe: 'Who reads the blockstore' })
-        .option('backup-dir', { type: 'string', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' })
-        .epilogue('Without a terminal (pipes, CI, cron) it never waits for input: it prints the plan for --slot as snapplan plan does.'),
-    ),
+  options: tuiOptions,
+  epilogue: 'Without a terminal (pipes, CI, cron) it never waits for input: it prints the plan for --slot as snapplan plan does.',
   // Ink and React load here only, never for plan/apply.
   handler: async () => (await import('./tui-handler.js')).tuiHandler,
 });

@@ -5,16 +5,15 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { toJson } from '../../output/json.js';
 import type { CliContext } from '../context.js';
 import type { UndoArgs } from './undo.js';
+import { defaultArgs } from '../define-command.js';
+import { k8sUndoOptions } from './k8s.js';
 
 /** Exit 0 when everything is back; 2 when an item was refused (something took its place); 1 when one is missing. */
 export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<number> {
   // One `undo` for every journal snapplan writes: a k8s job's journal scales its StatefulSet back.
   if (args.journal !== undefined && (await isK8sJobJournal(path.resolve(ctx.cwd, args.journal)))) {
-    const { k8sHandler } = await import('./k8s-handler.js');
-    return k8sHandler(
-      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: false, json: args.json },
-      ctx,
-    );
+    const { k8sUndoHandler } = await import('./k8s-handler.js');
+    return k8sUndoHandler({ ...defaultArgs(k8sUndoOptions), journal: path.resolve(ctx.cwd, args.journal), json: args.json }, ctx);
   }
   const { quarantine, result, recreated } = await undoQuarantine(
     { journal: args.journal, ledger: args.ledger, backupDir: args.backupDir, forceCopy: args.forceCopy },
