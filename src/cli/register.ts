@@ -85,6 +85,9 @@ function buildParser(entries: readonly CommandEntry[], version: string, hooks: H
     .help()
     .alias('h', 'help')
     .strict()
+    // A usage error gets one sentence and a hint from main(); the whole help text would also
+    // cost ~150 ms to render (yargs renders it into the output we would then drop).
+    .showHelpOnFail(false)
     .parserConfiguration({
       // Words after `--` go to args['--'] (passed through to another program), never into `_`.
       'populate--': true,

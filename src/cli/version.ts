@@ -14,9 +14,13 @@ export function packageVersion(): string {
  * scripts/build-info.mjs (git never runs here); without that file it is "unknown".
  */
 export function versionInfo(): VersionInfo {
+  if (cached) return cached;
   const { root, version } = snapplanPackage();
-  return { version, commit: buildCommit(root), node: process.version, platform: `${process.platform} ${process.arch}`, bugsUrl: bugsUrl(root) };
+  cached = { version, commit: buildCommit(root), node: process.version, platform: `${process.platform} ${process.arch}`, bugsUrl: bugsUrl(root) };
+  return cached;
 }
+
+let cached: VersionInfo | undefined;
 
 /** `snapplan --version`. */
 export function versionText(info: VersionInfo = versionInfo()): string {

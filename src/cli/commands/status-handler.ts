@@ -8,8 +8,11 @@ import { formatBytes } from '../../output/format.js';
 import { toJson } from '../../output/json.js';
 import type { CliContext } from '../context.js';
 import type { StatusArgs } from './status.js';
+import { requireDirectory } from '../path-checks.js';
 
 export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<number> {
+  if (args.ledger !== undefined) await requireDirectory(ctx.cwd, args.ledger, '--ledger', 'the validator\'s ledger folder');
+  if (args.backupDir !== undefined) await requireDirectory(ctx.cwd, args.backupDir, '--backup-dir', 'the folder apply moved items into (nothing has been moved aside there yet if it does not exist)');
   const backupDir = backupDirOf(args, ctx.cwd);
   const { quarantines, problems } = await listQuarantines(backupDir);
   const lock = args.ledger === undefined ? null : await readLock(path.join(path.resolve(ctx.cwd, args.ledger), LOCK_FILE));

@@ -5,6 +5,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { toJson } from '../../output/json.js';
 import type { CliContext } from '../context.js';
 import type { UndoArgs } from './undo.js';
+import { requireDirectory, requireQuarantineJournal } from '../path-checks.js';
 import { defaultArgs } from '../define-command.js';
 import { k8sUndoOptions } from './k8s.js';
 
@@ -15,6 +16,8 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
     const { k8sUndoHandler } = await import('./k8s-handler.js');
     return k8sUndoHandler({ ...defaultArgs(k8sUndoOptions), journal: path.resolve(ctx.cwd, args.journal), json: args.json }, ctx);
   }
+  if (args.journal !== undefined) await requireQuarantineJournal(ctx.cwd, args.journal);
+  else if (args.ledger !== undefined) await requireDirectory(ctx.cwd, args.ledger, '--ledger', 'the validator\'s ledger folder');
   const { quarantine, result, recreated } = await undoQuarantine(
     { journal: args.journal, ledger: args.ledger, backupDir: args.backupDir, forceCopy: args.forceCopy },
     { cwd: ctx.cwd, signal: ctx.signal, onProgress: args.json ? undefined : (text) => ctx.stderr.write(`  ${text}\n`) },
