@@ -16,7 +16,7 @@ export function packageVersion(): string {
 export function versionInfo(): VersionInfo {
   if (cached) return cached;
   const { root, version } = snapplanPackage();
-  cached = { version, commit: buildCommit(root), node: process.version, platform: `${process.platform} ${process.arch}`, bugsUrl: bugsUrl(root) };
+  cached = { version, commit: readBuildCommit(root), node: process.version, platform: `${process.platform} ${process.arch}`, bugsUrl: bugsUrl(root) };
   return cached;
 }
 
@@ -27,7 +27,8 @@ export function versionText(info: VersionInfo = versionInfo()): string {
   return `snapplan ${info.version} (commit ${info.commit})\nNode.js ${info.node} on ${info.platform}`;
 }
 
-function buildCommit(root: string): string {
+/** The commit in <root>/dist/build-info.json, or "unknown". */
+export function readBuildCommit(root: string): string {
   try {
     const { commit } = JSON.parse(readFileSync(path.join(root, 'dist/build-info.json'), 'utf8')) as { commit?: unknown };
     return typeof commit === 'string' && /^[0-9a-f]{7,40}(-dirty)?$/.test(commit) ? commit : 'unknown';
