@@ -8,7 +8,7 @@ import { restartLedger, X } from '../support/restart-ledger.js';
 import { BIN, runBin, runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
-const ANSI = /\x1b\[[0-9;]*m/;
+const ANSI = new RegExp(String.fromCharCode(27) + '\\[');
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
 describe('subcommands', () => {
