@@ -89,6 +89,15 @@ describe('paths that are not there', () => {
     expect([undo.exitCode, undo.stderr.split('\n')[0]]).toEqual([2, `snapplan: --ledger typo does not exist (${path.join(cwd, 'typo')}).`]);
   });
 
+  it('adds the stack only under SNAPPLAN_DEBUG', async () => {
+    const cwd = await tempDir();
+    const plain = await runMain(['status', '--ledger', 'typo'], { cwd });
+    expect(plain.stderr).not.toMatch(/\n\s+at /);
+    const debug = await runMain(['status', '--ledger', 'typo'], { cwd, env: { SNAPPLAN_DEBUG: '1' } });
+    expect(debug.exitCode).toBe(2);
+    expect(debug.stderr).toMatch(/^snapplan: --ledger typo does not exist[^\n]*\nGive the validator's ledger folder\.\nUserError: [^\n]*\n\s+at /);
+  });
+
   it('refuses undo --journal of something that is not a journal, in one sentence with a hint', async () => {
     const cwd = await tempDir();
     await writeFile(path.join(cwd, 'notes.txt'), '{}\n');
