@@ -1,0 +1,116 @@
+import type { Argv } from 'yargs';
+import { loadAnnouncement, mergeAnnouncement, type Announcement, type AnnouncementValues } from '../../agave/announcement/announcement.js';
+import { isBase58Of32Bytes } from '../../agave/base58.js';
+import { UserError } from '../../core/errors.js';
+import { parseSlotArg, type Slot } from '../../core/slot.js';
+
+const GROUP = 'From the announcement:';
+const LIST = { type: 'string', array: true, group: GROUP } as const;
+
+/**
+ * `--announcement FILE` and each announcement value as its own flag. `--slot` (the snapshot
+ * slot X) stays the command's own flag; announcementFromArgs reads it too.
+ */
+export function withAnnouncementOptions(yargs: Argv): Argv {
+  return yargs
+    .option('announcement', { type: 'string', describe: 'The restart announcement (YAML or JSON): the values every check is made against', group: GROUP })
+    .option('cluster', { type: 'string', describe: 'Cluster name from the announcement (shown only)', group: GROUP })
+    .option('ledger-tool-version', { type: 'string', describe: 'The agave-ledger-tool release the announcement requires, e.g. 3.1.7', group: GROUP })
+    .option('restart-slot', { type: 'string', describe: 'The restart slot R (--wait-for-supermajority): X, or X+1 after a state edit', group: GROUP })
+    .option('hard-fork', { ...LIST, describe: 'Hard-fork slot for create-snapshot (repeatable; default: X when no state is edited)' })
+    .option('deactivate-feature-gate', { ...LIST, describe: 'Feature gate to deactivate (repeatable)' })
+    .option('destake-vote-account', { ...LIST, describe: 'Vote account to destake (repeatable)' })
+    .option('remove-account', { ...LIST, describe: 'Account to remove (repeatable)' })
+    .option('expected-bank-hash', { type: 'string', describe: 'Bank hash the new snapshot must have', group: GROUP })
+    .option('expected-shred-version', { type: 'string', describe: 'Shred version the new snapshot must give', group: GROUP })
+    .option('validator-hard-fork', { type: 'boolean', describe: 'The validator\'s restart boot also gets --hard-fork (default: no)', group: GROUP });
+}
+
+/** The flags as yargs hands them over (camel-cased). Lists are absent or empty when not given. */
+export interface AnnouncementArgs {
+  readonly announcement?: string | undefined;
+  readonly slot?: string | undefined;
+  readonly cluster?: string | undefined;
+  readonly ledgerToolVersion?: string | undefined;
+  readonly restartSlot?: string | undefined;
+  readonly hardFork?: readonly string[] | undefined;
+  readonly deactivateFeatureGate?: readonly string[] | undefined;
+  readonly destakeVoteAccount?: readonly string[] | undefined;
+  readonly removeAccount?: readonly string[] | undefined;
+  readonly expectedBankHash?: string | undefined;
+  readonly expectedShredVersion?: string | undefined;
+  readonly validatorHardFork?: boolean | undefined;
+}
+
+/** Parses each flag (errors name the flag), reads the file if given, and merges: a flag differing from the file is refused. */
+export async function announcementFromArgs(args: AnnouncementArgs, cwd: string): Promise<Announcement> {
+  const flags = announcementFlags(args);
+  const file = args.announcement === undefined ? null : await loadAnnouncement(args.announcement, cwd);
+  return mergeAnnouncement(file, flags);
+}
+
+/** The flag values alone, typed and checked. */
+export function announcementFlags(args: AnnouncementArgs): AnnouncementValues {
+  return {
+    cluster: nonEmpty(args.cluster, '--cluster'),
+    ledgerToolVersion: args.ledgerToolVersion === undefined ? undefined : parseRelease(args.ledgerToolVersion),
+    snapshotSlot: args.slot === undefined ? undefined : parseSlotArg(args.slot, '--slot'),
+    restartSlot: args.restartSlot === undefined ? undefined : parseSlotArg(args.restartSlot, '--restart-slot'),
+    hardForks: list(args.hardFork)?.map((text) => parseSlotArg(text, '--hard-fork')).filter(unique),
+    deactivateFeatureGates: pubkeys(args.deactivateFeatureGate, '--deactivate-feature-gate'),
+    destakeVoteAccounts: pubkeys(args.destakeVoteAccount, '--destake-vote-account'),
+    removeAccounts: pubkeys(args.removeAccount, '--remove-account'),
+    expectedBankHash: args.expectedBankHash === undefined ? undefined : parseBankHash(args.expectedBankHash),
+    expectedShredVersion: args.expectedShredVersion === undefined ? undefined : parseShredVersion(args.expectedShredVersion),
+    validatorHardFork: args.validatorHardFork,
+  };
+}
+
+function unique(slot: Slot, index: number, all: readonly Slot[]): boolean {
+  return all.indexOf(slot) === index;
+}
+
+/** yargs gives an empty list for a repeatable flag that was not given: that is "not given", not "none". */
+function list(values: readonly string[] | undefined): readonly string[] | undefined {
+  return values === undefined || values.length === 0 ? undefined : values;
+}
+
+function nonEmpty(value: string | undefined, flag: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw new UserError(`${flag} is empty.`, { hint: `Give ${flag} a value or leave it out.` });
+  return value.trim();
+}
+
+function pubkeys(values: readonly string[] | undefined, flag: string): readonly string[] | undefined {
+  const given = list(values);
+  if (given === undefined) return undefined;
+  for (const key of given) {
+    if (!isBase58Of32Bytes(key)) {
+      throw new UserError(`${flag} ${JSON.stringify(key)} is not a base58 public key of 32 bytes.`, { hint: 'Copy the key from the restart announcement.' });
+    }
+  }
+  return [...new Set(given)];
+}
+
+export function parseRelease(text: string): string {
+  const match = /^v?([0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)$/.exec(text.trim());
+  if (!match?.[1]) {
+    throw new UserError(`--ledger-tool-version ${JSON.stringify(text)} is not a release number.`, { hint: 'Write it as the announcement does, for example --ledger-tool-version 3.1.7.' });
+  }
+  return match[1];
+}
+
+export function parseBankHash(text: string): string {
+  if (!isBase58Of32Bytes(text.trim())) {
+    throw new UserError(`--expected-bank-hash ${JSON.stringify(text)} is not a base58 hash of 32 bytes.`, { hint: 'Copy it from the restart announcement.' });
+  }
+  return text.trim();
+}
+
+export function parseShredVersion(text: string): number {
+  const value = /^[0-9]{1,5}$/.test(text.trim()) ? Number(text.trim()) : NaN;
+  if (!(value >= 1 && value <= 0xffff)) {
+    throw new UserError(`--expected-shred-version ${JSON.stringify(text)} is not a shred version (1 to 65535).`, { hint: 'Copy it from the restart announcement.' });
+  }
+  return value;
+}
