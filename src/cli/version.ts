@@ -16,7 +16,16 @@ export function packageVersion(): string {
 export function versionInfo(): VersionInfo {
   if (cached) return cached;
   const { root, version } = snapplanPackage();
-  cached = { version, commit: readBuildCommit(root), node: process.version, platform: `${process.platform} ${process.arch}`, bugsUrl: bugsUrl(root) };
+  cached = {
+    version,
+    commit: readBuildCommit(root),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    // Read only when a bug report asks: every start prints --version's text, no start needs this.
+    get bugsUrl() {
+      return bugsUrl(root);
+    },
+  };
   return cached;
 }
 

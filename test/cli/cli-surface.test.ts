@@ -3,6 +3,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { colorLevel } from '../../src/cli/context.js';
+import type { CommandDefinition } from '../../src/cli/define-command.js';
+import { commands } from '../../src/cli/registry.js';
 import { readBuildCommit, versionText } from '../../src/cli/version.js';
 import { restartLedger, X } from '../support/restart-ledger.js';
 import { BIN, runBin, runMain } from '../support/run-cli.js';
@@ -108,6 +110,28 @@ describe('paths that are not there', () => {
     ]) {
       const r = await runMain(['undo', '--journal', journal ?? ''], { cwd });
       expect([r.exitCode, r.stderr]).toEqual([2, `${sentence}\nName a quarantine's journal.jsonl or its folder (snapplan-<time>-slot-<X>); snapplan status --ledger L lists them.\n`]);
+    }
+  });
+});
+
+describe('a bug in snapplan', () => {
+  it('is reported with the versions and a prefilled report, the stack inside it, exit 1', async () => {
+    const plan = commands.find((c) => c.name === 'plan') as CommandDefinition;
+    const real = plan.handler;
+    const cwd = await tempDir();
+    // A handler that crashes the way a repeated --slot once did (an array where text was expected).
+    (plan as { handler: unknown }).handler = async () => async (args: { slot: unknown }) => ([args.slot] as unknown as string).trim();
+    try {
+      const r = await runMain(['plan', '--ledger', cwd, '--slot', '5'], { cwd });
+      expect(r.exitCode).toBe(1);
+      const lines = r.stderr.split('\n');
+      expect(lines[0]).toMatch(/^snapplan: unexpected error: .*is not a function$/);
+      expect(r.stderr).toContain('This is a bug in snapplan.');
+      expect(r.stderr).toContain('Unexpected error during snapplan plan');
+      expect(r.stderr).toMatch(/- snapplan \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\n- Node\.js v\d+/);
+      expect(r.stderr).toMatch(/```\nTypeError: [^\n]*\n\s+at /);
+    } finally {
+      (plan as { handler: unknown }).handler = real;
     }
   });
 });
