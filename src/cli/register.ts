@@ -95,7 +95,6 @@ function buildParser(entries: readonly CommandEntry[], version: string, hooks: H
       'parse-numbers': false,
       'parse-positional-numbers': false,
     })
-    .completion('completion', 'Print the shell completion script (bash; zsh when $SHELL is zsh)')
     .demandCommand(1, 'Name a command, e.g. snapplan plan --ledger L --slot X.')
     .recommendCommands()
     // Off a terminal (pipes, tests) 100 columns, so that the longer command names keep the
@@ -103,7 +102,8 @@ function buildParser(entries: readonly CommandEntry[], version: string, hooks: H
     .wrap(process.stdout.isTTY ? Math.min(100, process.stdout.columns || 80) : 100)
     .epilogue('Exit codes: 0 done (plan: reachable), 1 failed, 2 bad input or usage, 3 plan: not reachable, 130 cancelled.\nDocs: README.md');
   for (const entry of entries) parser = entry.kind === 'group' ? addGroup(parser, entry, hooks) : addCommand(parser, entry, hooks);
-  return parser;
+  // Last, so that --help lists it after the commands.
+  return parser.completion('completion', 'Print the shell completion script (bash; zsh when $SHELL is zsh)');
 }
 
 function addGroup(parser: Argv, group: CommandGroup, hooks: Hooks): Argv {
