@@ -135,17 +135,17 @@ function addCommand(parser: Argv, definition: CommandDefinition, hooks: Hooks, p
       for (const [command, description] of definition.examples ?? []) b = b.example(command, description);
       const epilogue = [definition.passThrough, definition.epilogue].filter(Boolean).join('\n');
       if (epilogue) b = b.epilogue(epilogue);
-      const check = definition.check;
-      if (check) {
-        b = b.check((argv) => {
-          guarded(hooks, () => check(handlerArgs(definition, argv) as never));
-          return true;
-        });
-      }
       return b;
     },
     handler: (argv: Record<string, unknown>) => {
-      hooks.onSelect({ definition, command: prefix + definition.name, args: handlerArgs(definition, argv) });
+      const args = handlerArgs(definition, argv);
+      // Checks across flags run here, not as a yargs .check(): with a parse callback yargs
+      // records a failed check and still calls the handler. A UserError leaves parseAsync.
+      guarded(hooks, () => {
+        refuseUnexpectedPassThrough(prefix + definition.name, definition, argv);
+        definition.check?.(args as never);
+      });
+      hooks.onSelect({ definition, command: prefix + definition.name, args });
       throw COMMAND_SELECTED;
     },
   });
@@ -187,6 +187,15 @@ function guarded<T>(hooks: Hooks, fn: () => T): T {
     if (error instanceof UserError) hooks.onRefusal(error);
     throw error;
   }
+}
+
+/** Words after `--` reach only a command that passes them on; elsewhere they would be silently dropped. */
+function refuseUnexpectedPassThrough(command: string, definition: CommandDefinition, argv: Record<string, unknown>): void {
+  const words = (argv['--'] as unknown[] | undefined) ?? [];
+  if (definition.passThrough !== undefined || words.length === 0) return;
+  throw new UserError(`snapplan ${command} takes nothing after --, but was given ${words.map((w) => JSON.stringify(String(w))).join(' ')}.`, {
+    hint: `Leave out what follows --, or give it as an option (snapplan ${command} --help lists them).`,
+  });
 }
 
 /** Exactly the declared keys, camelCased (yargs' aliases, `_` and `$0` are left out). */

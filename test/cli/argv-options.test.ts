@@ -103,6 +103,24 @@ describe('argv → the options each handler receives', () => {
     expect(call?.args).toEqual(expected);
   });
 
+  it('refuses words after -- for a command that passes nothing on', async () => {
+    const r = await parse(['plan', '--ledger', 'L', '--slot', '5', '--', '--hard-fork', '5']);
+    expect(r.call).toBeUndefined();
+    expect([r.exitCode, r.stderr]).toEqual([2, 'snapplan: snapplan plan takes nothing after --, but was given "--hard-fork" "5".\nLeave out what follows --, or give it as an option (snapplan plan --help lists them).\n']);
+    const k8s = await parse(['k8s', 'undo', '--journal', 'j', '--', 'x']);
+    expect([k8s.exitCode, k8s.stderr.split('\n')[0]]).toEqual([2, 'snapplan: snapplan k8s undo takes nothing after --, but was given "x".']);
+  });
+
+  it.each([
+    [['undo'], 'snapplan: undo needs to know which quarantine to put back.\nName it: --journal PATH, or --ledger L for its newest one.\n'],
+    [['status', '--json'], 'snapplan: status needs to know whose quarantines to list.\nName the ledger (--ledger L) or the backup folder (--backup-dir DIR).\n'],
+    [['k8s', 'undo', '-n', 'chain'], 'snapplan: k8s undo needs to know which job to undo.\nName it: --journal PATH, or --statefulset NAME for its newest unfinished journal.\n'],
+  ])('runs the rules across flags before any handler: %j', async (argv, stderr) => {
+    const r = await parse(argv);
+    expect(r.call).toBeUndefined();
+    expect([r.exitCode, r.stderr]).toEqual([2, stderr]);
+  });
+
   it('covers every command in the registry', () => {
     const tested = new Set(TABLE.map(([command]) => command));
     expect(everyCommand().map((c) => c.words).filter((words) => !tested.has(words))).toEqual([]);
