@@ -56,7 +56,7 @@ export async function parseCommandLine(entries: readonly CommandEntry[], version
   }
   if (failure) {
     const known = refusal !== undefined && failure.message === refusal.message ? refusal : undefined;
-    return { failure: known ?? new UserError(failure.message, { hint: USAGE_HINT }), output };
+    return { failure: known ?? new UserError(withoutCamelTwins(failure.message), { hint: USAGE_HINT }), output };
   }
   if (group) {
     // The group alone: its help lists the subcommands.
@@ -187,6 +187,18 @@ function guarded<T>(hooks: Hooks, fn: () => T): T {
     if (error instanceof UserError) hooks.onRefusal(error);
     throw error;
   }
+}
+
+/**
+ * yargs names an unknown `--from-snapshots` twice in strict mode, also as the camelCase key it
+ * added itself ("Unknown arguments: from-snapshots, fromSnapshots"); the operator typed one.
+ */
+function withoutCamelTwins(message: string): string {
+  const match = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!match?.[1]) return message;
+  const names = match[1].split(', ');
+  const typed = names.filter((name) => name === camelCase(name) ? !names.some((other) => other !== name && camelCase(other) === name) : true);
+  return `Unknown argument${typed.length > 1 ? 's' : ''}: ${typed.join(', ')}`;
 }
 
 /** Words after `--` reach only a command that passes them on; elsewhere they would be silently dropped. */
