@@ -14,16 +14,20 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 
 export function makeLedger(dir, { fulls = 400, incrementalsPerFull = 24, banks = 1000 } = {}) {
   const hash = (seed) => bs58.encode(createHash('sha256').update(seed).digest());
+  // Every archive is a tiny real tar.zst: plan reads the header of the archives it may use.
+  writeFileSync(path.join(dir, 'version'), '1.2.0');
+  const archive = execFileSync('sh', ['-c', 'tar -C "$1" -cf - version | zstd -q -c', 'sh', dir]);
+  rmSync(path.join(dir, 'version'));
   mkdirSync(path.join(dir, 'remote'), { recursive: true });
   let count = 0;
   for (let f = 0; f < fulls; f++) {
     const base = 250_000_000 + f * 25_000;
     const folder = f % 10 === 0 ? path.join(dir, 'remote') : dir;
-    writeFileSync(path.join(folder, `snapshot-${base}-${hash(`f${base}`)}.tar.zst`), '');
+    writeFileSync(path.join(folder, `snapshot-${base}-${hash(`f${base}`)}.tar.zst`), archive);
     count++;
     for (let i = 1; i <= incrementalsPerFull; i++) {
       const slot = base + i * 100;
-      writeFileSync(path.join(dir, `incremental-snapshot-${base}-${slot}-${hash(`i${slot}`)}.tar.zst`), '');
+      writeFileSync(path.join(dir, `incremental-snapshot-${base}-${slot}-${hash(`i${slot}`)}.tar.zst`), archive);
       count++;
     }
   }

@@ -1,13 +1,13 @@
 // `npm run bench`: every benchmark, each in its own process, output as Markdown. Each reports
 // ratios against a baseline measured in the same run (bare Node, `ldb scan`, `cp`, the seed's
-// `tar | pzstd`), never absolute targets: the machine varies, the ratios are what
+// `tar | pzstd`, `curl -o`, `zstd -t`), never absolute targets: the machine varies, the ratios are what
 // docs/PERFORMANCE.md records.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const here = import.meta.dirname;
-const benches = ['plan.mjs', 'blockstore.mjs', 'quarantine.mjs', 'archive.mjs'].filter((name) => existsSync(path.join(here, name)));
+const benches = ['plan.mjs', 'blockstore.mjs', 'quarantine.mjs', 'archive.mjs', 'fetch.mjs'].filter((name) => existsSync(path.join(here, name)));
 let failed = false;
 for (const name of benches) {
   console.log(`\n<!-- bench/${name} -->`);

@@ -1,26 +1,38 @@
 #!/usr/bin/env node
 // Regenerates fixtures/demo/: a testnet-restart ledger as a validator leaves it when it ran
 // past the restart slot (the Aug 2024 testnet restart at slot 289624982). Archives are small
-// stand-in files with real names; hashes are base58 of 32 deterministic bytes.
+// but real tar.zst files (one `version` entry, made by GNU tar and zstd: plan checks the header
+// of every archive it may use as a base) with real names; hashes are base58 of 32 deterministic bytes.
 // The blockstore (rocksdb/) is a real RocksDB written by Debian's `ldb` (rocksdb-tools):
 // slots 289624000..289625410 with Agave's column families, every 13th slot skipped by its
 // leader, roots up to 289625380. The stand-in ledger tool's `bounds` answer is derived from
 // the same data, so both sources agree.
-// Usage: node scripts/make-demo-fixture.mjs      (needs: apt-get install -y rocksdb-tools)
+// Usage: node scripts/make-demo-fixture.mjs      (needs: apt-get install -y rocksdb-tools tar zstd)
+//        node scripts/make-demo-fixture.mjs --archives-only   (rewrites the archives, nothing else)
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import bs58 from 'bs58';
 import { encodeSlotMeta, slotKey } from './fixtures/blockstore-scenario.mjs';
 
 const root = path.resolve(import.meta.dirname, '../fixtures/demo');
 const ledger = path.join(root, 'ledger');
-rmSync(ledger, { recursive: true, force: true });
+const archivesOnly = process.argv.includes('--archives-only');
+if (!archivesOnly) rmSync(ledger, { recursive: true, force: true });
 const hash = (seed) => bs58.encode(createHash('sha256').update(seed).digest());
 const file = (rel, body = `stand-in for ${path.basename(rel)}\n`) => {
   mkdirSync(path.dirname(path.join(ledger, rel)), { recursive: true });
   writeFileSync(path.join(ledger, rel), body);
+};
+// A real archive: tar (fixed owner and time, so the bytes do not change between runs) | zstd.
+const archive = (rel) => {
+  const staging = mkdtempSync(path.join(os.tmpdir(), 'snapplan-demo-'));
+  writeFileSync(path.join(staging, 'version'), `stand-in for ${path.basename(rel)}\n`);
+  const tar = execFileSync('tar', ['--format=ustar', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@1723000000', '-C', staging, '-cf', '-', 'version']);
+  rmSync(staging, { recursive: true });
+  file(rel, execFileSync('zstd', ['-q', '-19', '-c'], { input: tar }));
 };
 const full = (slot) => `snapshot-${slot}-${hash(`full-${slot}`)}.tar.zst`;
 const incr = (base, slot) => `incremental-snapshot-${base}-${slot}-${hash(`inc-${base}-${slot}`)}.tar.zst`;
@@ -30,13 +42,14 @@ const bank = (slot) => {
   file(`snapshots/${slot}/status_cache`, 'stand-in status cache\n');
 };
 
-file(full(289600000));
-file(full(289625000)); // taken after the restart slot: cause 3
-file(incr(289600000, 289624800));
-file(incr(289600000, 289624900)); // the base: highest incremental on 289600000 below X
-file(incr(289625000, 289625100));
-file(incr(289625000, 289625200));
-file(`remote/${full(289550000)}`); // downloaded at bootstrap, long ago
+archive(full(289600000));
+archive(full(289625000)); // taken after the restart slot: cause 3
+archive(incr(289600000, 289624800));
+archive(incr(289600000, 289624900)); // the base: highest incremental on 289600000 below X
+archive(incr(289625000, 289625100));
+archive(incr(289625000, 289625200));
+archive(`remote/${full(289550000)}`); // downloaded at bootstrap, long ago
+if (archivesOnly) process.exit(0);
 file('tmp-snapshot-archive-289625300.tar.zst'); // an archive being written when the node stopped
 file(`remote/${full(289500000)}.tmp`, ''); // an interrupted download
 bank(289624900);

@@ -57,6 +57,10 @@ export function parseArchiveName(name: string): NameVerdict {
   if (name.endsWith('.tmp')) {
     return { ok: false, reason: 'partial download (a .tmp file is renamed only once complete)' };
   }
+  // snapplan fetch downloads into <name>.partial (+ <name>.partial.json) and renames when checked.
+  if (name.endsWith('.partial') || name.endsWith('.partial.json')) {
+    return { ok: false, reason: 'partial download by snapplan fetch (resumed by the next fetch, renamed only once checked)' };
+  }
   if (name.endsWith('_to_be_deleted')) {
     return { ok: false, reason: 'scheduled for deletion by Agave (asynchronous purge)' };
   }

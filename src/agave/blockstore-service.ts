@@ -5,7 +5,8 @@ import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { BoundsFrom, PlanEnvironment } from './plan-service.js';
-import { chooseBase } from './planner.js';
+import { checkArchiveHeader } from './archive-check.js';
+import { chooseUsableBase } from './planner.js';
 import { resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
 export interface BlockstoreServiceOptions {
@@ -39,7 +40,8 @@ export async function inspectBlockstore(options: BlockstoreServiceOptions, envir
       base = options.base;
       baseFrom = 'flag';
     } else {
-      const chosen = chooseBase(scanLedger(folders).archives, options.target);
+      // The base plan would use: archives Agave could not load (checked at their header) are passed over.
+      const { base: chosen } = chooseUsableBase(scanLedger(folders).archives, options.target, (a) => Boolean(a.problem) || checkArchiveHeader(a.path, a.format) !== null);
       if (chosen === null) {
         throw new UserError(`No snapshot archive below slot ${options.target} to walk the chain down to.`, {
           hint: 'Give the base with --base S, or check the snapshot folder flags.',

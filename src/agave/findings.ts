@@ -19,9 +19,24 @@ export type FindingCode =
   /** Two archives at the base slot: which one Agave loads is unspecified. */
   | 'duplicate-archive-slot'
   | 'incomplete-bank-snapshot'
+  /** An archive-named entry Agave cannot load (empty, not a zstd/lz4 file, a directory, a broken link…). */
+  | 'bad-archive'
   | 'ledger-tool-version-unknown'
   /** Flags for the detected ledger-tool cannot name the layout exactly. */
-  | 'folder-layout-unsupported';
+  | 'folder-layout-unsupported'
+  /** Issue 13, restart from the announcement (src/agave/announcement/): */
+  /** Arguments after `--` add a `--hard-fork`: ledger-tool must get exactly the announced ones. */
+  | 'hard-fork-passthrough'
+  /** State is edited but no hard fork is given: announcements used both X and X+1. */
+  | 'hard-fork-not-announced'
+  /** The predicted snapshot slot (X, or X+1 after a state edit) is not the announced restart slot. */
+  | 'restart-slot-mismatch'
+  /** `agave-ledger-tool --version` is not the release the announcement names. */
+  | 'ledger-tool-version-mismatch'
+  /** A row of the known restart failures table applies (src/agave/announcement/known-failures.ts). */
+  | 'known-restart-failure'
+  /** `<ledger>/rocksdb_backup_*` or `backup_rocksdb_*` folders left by an earlier restart boot. */
+  | 'restart-boot-backup';
 
 export type Severity = 'error' | 'warning' | 'info';
 

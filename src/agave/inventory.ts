@@ -1,4 +1,5 @@
 import type { Slot } from '../core/slot.js';
+import type { ArchiveProblem } from './archive-check.js';
 import type { ParsedArchiveName } from './archive-name.js';
 
 /** The folders snapplan looks in, resolved with Agave's own defaults. All absolute. */
@@ -24,6 +25,15 @@ export interface SnapshotArchive extends ParsedArchiveName {
    * reads names only, and sizes are taken for the archives a plan uses or moves.
    */
   readonly size: number | null;
+  /**
+   * Why Agave could not load it, or null when checked and fine. Undefined: not checked. The
+   * scanner sets it for entries that are not readable regular files (a directory, a broken or
+   * looping link: Agave lists archives by name only, so they are candidates all the same);
+   * plan-service sets it from the header check, and the full check with --verify-archives.
+   */
+  readonly problem?: ArchiveProblem | null | undefined;
+  /** How far it was checked: the first bytes ('header'), or decoded to its end ('full'). */
+  readonly checked?: 'header' | 'full' | undefined;
 }
 
 export interface BankSnapshot {
@@ -32,10 +42,16 @@ export interface BankSnapshot {
   readonly path: string;
   /** The bank snapshots folder it was found in (`.../snapshots` or the older `.../snapshot`). */
   readonly root: string;
-  /** Agave's current test: `version` readable, `<slot>` and `status_cache` present and non-empty. */
+  /**
+   * Complete for the release that wrote it. Agave's current test: `version` readable, `<slot>`
+   * and `status_cache` present and non-empty. Solana 1.x (`solana-1.x` layout) wrote only the
+   * `<slot>` file into `snapshot/<slot>/`.
+   */
   readonly complete: boolean;
-  /** What is missing or empty when not complete. */
+  /** What is missing, empty or unreadable when not complete. */
   readonly problems: readonly string[];
+  /** Set for the Solana 1.x layout (`snapshot/<slot>/<slot>` alone); absent for Agave's. */
+  readonly layout?: 'solana-1.x' | undefined;
 }
 
 export interface IgnoredEntry {

@@ -14,6 +14,9 @@ export interface PlanRequest {
   readonly backupDir: string;
   /** Wall-clock time, injected so the planner stays pure; names the quarantine folder. */
   readonly now: Date;
+  /** For the printed create-snapshot command: the decided hard forks (default X) and the state edits. */
+  readonly hardForks?: readonly Slot[] | undefined;
+  readonly createSnapshotExtra?: readonly string[] | undefined;
 }
 
 export interface QuarantineItem {

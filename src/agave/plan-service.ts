@@ -1,14 +1,18 @@
 import path from 'node:path';
-import { BugError } from '../core/errors.js';
+import { BugError, ExternalError } from '../core/errors.js';
 import type { Slot, SlotRange } from '../core/slot.js';
 import type { BlockstoreReport, BlockstoreSource, LedgerToolInfo } from './blockstore/blockstore-source.js';
 import { LedgerToolBlockstoreSource } from './blockstore/ledger-tool-source.js';
 import { ManualBlockstoreSource } from './blockstore/manual-source.js';
-import type { Inventory } from './inventory.js';
+import { checkArchiveHeader, verifyArchive } from './archive-check.js';
+import type { Inventory, SnapshotArchive } from './inventory.js';
+import { finishRestartPlan, planRestart, type RestartOptions } from './announcement/restart-plan.js';
+import type { RestartReport } from './announcement/restart-checks.js';
+import type { RestartBootBackup } from './restart-boot-backups.js';
 import { LedgerTool } from './ledger-tool/ledger-tool.js';
 import { locateLedgerTool } from './ledger-tool/locate.js';
 import type { Plan } from './plan-model.js';
-import { chooseBase, planRestartSnapshot, visibleArchives } from './planner.js';
+import { baseCandidates, chooseUsableBase, planRestartSnapshot, visibleArchives } from './planner.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from './scanner.js';
 
 /** `--bounds-from`: who answers for the blockstore when `--blocks` is not given. */
@@ -23,6 +27,10 @@ export interface PlanServiceOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--verify-archives`: decode the chosen base archives to their end, not only their headers. */
+  readonly verifyArchives?: boolean | undefined;
+  /** Issue 13: the announcement and create-snapshot flags the restart checks use (announcement/restart-plan.ts). */
+  readonly restart?: RestartOptions | undefined;
 }
 
 export interface PlanEnvironment {
@@ -36,7 +44,12 @@ export interface PlanOutcome {
   readonly inventory: Inventory;
   readonly blockstore: BlockstoreReport;
   readonly ledgerTool: LedgerToolInfo | null;
+  /** Why the ledger tool's `--version` gave no answer (it hung or failed); null when it answered or none was asked. */
+  readonly ledgerToolProblem?: string | null | undefined;
   readonly plan: Plan;
+  /** What was checked against the announcement (also without one: the hard-fork default). */
+  readonly restart?: RestartReport | undefined;
+  readonly restartBootBackups?: readonly RestartBootBackup[] | undefined;
 }
 
 /**
@@ -45,14 +58,14 @@ export interface PlanOutcome {
  */
 export async function preparePlan(options: PlanServiceOptions, environment: PlanEnvironment): Promise<PlanOutcome> {
   const folders = resolveFolders(options.folders, environment.cwd);
-  const scanned = scanLedger(folders);
-
-  const { tool, info } = await findLedgerTool(options, environment);
+  const listed = scanLedger(folders);
+  const { tool, info, problem } = await findLedgerTool(options, environment);
   const version = info?.version ?? null;
+  const scanned = await checkBaseArchives(listed, version, options, environment);
 
   // The base decides which chain a native source walks; compute it with the same
   // visibility rule the planner applies.
-  const base = chooseBase(visibleArchives(scanned.archives, version), options.target);
+  const { base } = chooseUsableBase(visibleArchives(scanned.archives, version), options.target);
   const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
   // Sizes matter for the archives the plan uses or moves (reports, free-space checks).
   const X = options.target;
@@ -65,7 +78,8 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
   if (options.blocks) source = new ManualBlockstoreSource(options.blocks);
   // The RocksDB reader and its codecs load only when used.
   else if (options.boundsFrom === 'native') source = new (await import('./blockstore/native-source.js')).NativeBlockstoreSource();
-  else if (tool && info) source = new LedgerToolBlockstoreSource(tool, info);
+  // A tool whose --version failed is still asked for bounds: that answer is what counts here.
+  else if (tool) source = new LedgerToolBlockstoreSource(tool, info ?? { path: tool.path, versionText: '', version: null, client: null });
   else throw new BugError('findLedgerTool returned no tool although bounds come from ledger-tool.');
 
   const blockstore = await source.read({
@@ -75,38 +89,98 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     signal: environment.signal,
   });
 
-  const plan = planRestartSnapshot(inventory, blockstore, {
+  const restartPlanning = planRestart(options.restart ?? {}, options.target);
+  const planned = planRestartSnapshot(inventory, blockstore, {
     target: options.target,
     ledgerToolVersion: version,
-    ledgerToolCommand: tool ? path.basename(tool.path) : 'agave-ledger-tool',
+    // A tool found on PATH is named as such; one given with --ledger-tool by its path, so
+    // that the printed command runs as pasted.
+    ledgerToolCommand: tool ? (options.ledgerTool !== undefined ? tool.path : path.basename(tool.path)) : 'agave-ledger-tool',
     backupDir: options.backupDir ? path.resolve(environment.cwd, options.backupDir) : path.join(folders.ledger, 'snapplan-quarantine'),
     now: environment.now,
+    hardForks: restartPlanning.hardForks,
+    createSnapshotExtra: restartPlanning.createSnapshotExtra,
   });
-  return { inventory, blockstore, ledgerTool: info, plan };
+  const withRestart = finishRestartPlan(planned, inventory, restartPlanning, options.restart ?? {}, version);
+  const plan = problem === null || tool === null
+    ? withRestart.plan
+    : { ...withRestart.plan, findings: withRestart.plan.findings.map((f) => (f.code === 'ledger-tool-version-unknown' ? versionUnknown(f, tool.path, problem) : f)) };
+  return { inventory, blockstore, ledgerTool: info, ledgerToolProblem: problem, plan, restart: withRestart.restart, restartBootBackups: withRestart.restartBootBackups };
+}
+
+/** The planner's finding, saying why the version is unknown and what to check. */
+function versionUnknown<F extends { message: string; remedy: string }>(finding: F, toolPath: string, problem: string): F {
+  return {
+    ...finding,
+    message: `${problem} ${finding.message}`,
+    remedy: `Check that ${toolPath} --version answers at once; an older release may need other folder flags than the printed ones.`,
+  };
 }
 
 /**
- * When the tool answers `bounds` it is required. Otherwise (native reader, --blocks) it is
- * optional: its version only picks the folder flags of the printed command, so a missing or
- * broken tool is not an error then, unless the operator named it with --ledger-tool.
+ * Checks, read-only, every archive Agave could pick as the base, in the order Agave would try
+ * them: the header of each candidate (and of its twins at the same slot) as the planner's
+ * walk reaches it, so a bad one leads to the next and no other archive is read. With
+ * --verify-archives the chosen base archives are then decoded to their end; a bad one is set
+ * aside and the choice made again. The planner stays pure: it gets the results as `problem`
+ * on the inventory's archives and sets aside the same ones.
+ */
+async function checkBaseArchives(
+  inventory: Inventory,
+  version: string | null,
+  options: PlanServiceOptions,
+  environment: PlanEnvironment,
+): Promise<Inventory> {
+  const results = new Map<SnapshotArchive, Pick<SnapshotArchive, 'problem' | 'checked'>>();
+  const isBad = (a: SnapshotArchive): boolean => {
+    if (a.problem) return true;
+    let result = results.get(a);
+    if (result === undefined) {
+      result = { problem: checkArchiveHeader(a.path, a.format), checked: 'header' };
+      results.set(a, result);
+    }
+    return result.problem !== null;
+  };
+  const visible = visibleArchives(inventory.archives, version);
+  for (;;) {
+    const { base } = chooseUsableBase(visible, options.target, isBad);
+    if (base === null || !options.verifyArchives) break;
+    const unverified = baseCandidates(visible, base).filter((a) => !isBad(a) && results.get(a)?.checked !== 'full');
+    if (unverified.length === 0) break;
+    for (const a of unverified) {
+      const problem = await verifyArchive(a.path, a.format, { signal: environment.signal, env: environment.env });
+      results.set(a, { problem, checked: 'full' });
+    }
+  }
+  if (results.size === 0) return inventory;
+  return { ...inventory, archives: inventory.archives.map((a) => (results.has(a) ? { ...a, ...results.get(a) } : a)) };
+}
+
+/**
+ * When the tool answers `bounds`, or the operator named it with --ledger-tool, it must exist.
+ * Otherwise (native reader, --blocks) it is optional: its version only picks the folder flags
+ * of the printed command. Either way a `--version` that hangs (it has a short limit of its own,
+ * VERSION_PROBE_TIMEOUT_MS) or fails does not fail the plan: the version is unknown, and the
+ * `ledger-tool-version-unknown` finding says why. Callers that need the version (apply) check
+ * `problem`.
  */
 async function findLedgerTool(
   options: PlanServiceOptions,
   environment: PlanEnvironment,
-): Promise<{ tool: LedgerTool | null; info: LedgerToolInfo | null }> {
-  const locate = () => locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd });
-  const make = (toolPath: string) =>
-    new LedgerTool({ path: toolPath, timeoutMs: options.ledgerToolTimeoutMs, env: environment.env, signal: environment.signal });
-
+): Promise<{ tool: LedgerTool | null; info: LedgerToolInfo | null; problem: string | null }> {
   const toolAnswersBounds = !options.blocks && options.boundsFrom === 'ledger-tool';
-  if (toolAnswersBounds || options.ledgerTool !== undefined) {
-    const tool = make(await locate());
-    return { tool, info: await tool.info() };
-  }
+  let toolPath: string;
   try {
-    const tool = make(await locate());
-    return { tool, info: await tool.info() };
-  } catch {
-    return { tool: null, info: null };
+    toolPath = await locateLedgerTool({ explicit: options.ledgerTool, env: environment.env, cwd: environment.cwd });
+  } catch (error) {
+    if (toolAnswersBounds || options.ledgerTool !== undefined) throw error;
+    return { tool: null, info: null, problem: null };
+  }
+  const tool = new LedgerTool({ path: toolPath, timeoutMs: options.ledgerToolTimeoutMs, env: environment.env, signal: environment.signal });
+  try {
+    return { tool, info: await tool.info(), problem: null };
+  } catch (error) {
+    if (!(error instanceof ExternalError) || environment.signal?.aborted) throw error;
+    return { tool, info: null, problem: error.message };
   }
 }

@@ -22,13 +22,15 @@ export function planRestartSnapshot(inventory: Inventory, blockstore: Blockstore
   const visible = visibleArchives(inventory.archives, request.ledgerToolVersion);
   const findings: Finding[] = [];
 
-  const base = chooseBase(visible, X);
+  const { base, blocking } = chooseUsableBase(visible, X);
   const baseSlot = base ? (base.incremental?.slot ?? base.full.slot) : null;
   const blocks = judgeBlocks(blockstore, baseSlot, X);
   const quarantineDir = path.join(request.backupDir, quarantineFolderName(request.now, X));
-  const quarantine = chooseQuarantine(inventory, visible, X, quarantineDir);
+  const quarantine = chooseQuarantine(inventory, visible, blocking, X, quarantineDir);
 
-  findings.push(...baseFindings(inventory, visible, base, X, legacyLoads));
+  findings.push(...badArchiveFindings(visible, blocking, base, quarantine, X));
+  const usable = blocking.length === 0 ? visible : visible.filter((a) => !blocking.includes(a));
+  findings.push(...baseFindings(inventory, usable, base, X, legacyLoads));
   findings.push(...blockFindings(blocks, baseSlot, X));
   findings.push(...quarantineFindings(quarantine, X));
   findings.push(...housekeepingFindings(inventory, visible, legacyLoads));
@@ -58,7 +60,7 @@ export function planRestartSnapshot(inventory: Inventory, blockstore: Blockstore
         ...moveCommands(quarantine),
         shellJoin([
           request.ledgerToolCommand,
-          ...createSnapshotArgs({ era: effectiveEra, folders: inventory.folders, slot: X, outputDir: inventory.folders.fullArchives }),
+          ...createSnapshotArgs({ era: effectiveEra, folders: inventory.folders, slot: X, outputDir: inventory.folders.fullArchives, hardForks: request.hardForks, extra: request.createSnapshotExtra }),
         ]),
       ]
     : [];
@@ -107,6 +109,49 @@ export function chooseBase(archives: readonly SnapshotArchive[], X: Slot): Base 
   return { full, incremental };
 }
 
+/**
+ * Agave's choice (chooseBase) once every bad archive it would pick first is moved aside: the
+ * full archives below X from the highest slot down, then the incrementals on the chosen full
+ * from the highest down; at each slot every twin is judged (which twin Agave takes is
+ * unspecified), the bad ones are set aside (`blocking`, in the order Agave would have tried
+ * them) and the first good one is taken. One sort and one pass, whatever the number of bad
+ * archives. `isBad` defaults to the archive's `problem`; plan-service passes its header check,
+ * so that exactly the archives Agave would try are read, in Agave's order.
+ */
+export function chooseUsableBase(
+  archives: readonly SnapshotArchive[],
+  X: Slot,
+  isBad: (archive: SnapshotArchive) => boolean = (a) => Boolean(a.problem),
+): { base: Base | null; blocking: SnapshotArchive[] } {
+  const blocking: SnapshotArchive[] = [];
+  const firstGood = (kind: 'full' | 'incremental', baseSlot?: Slot): SnapshotArchive | null => {
+    // Stable sort: among twins, archive order is kept, as chooseBase takes the first of them.
+    const ordered = archives
+      .filter((a) => a.kind === kind && a.slot < X && (kind === 'full' || a.baseSlot === baseSlot))
+      .sort((a, b) => compareSlots(b.slot, a.slot));
+    for (let i = 0; i < ordered.length; ) {
+      const slot = (ordered[i] as SnapshotArchive).slot;
+      let good: SnapshotArchive | null = null;
+      for (; i < ordered.length && (ordered[i] as SnapshotArchive).slot === slot; i++) {
+        const a = ordered[i] as SnapshotArchive;
+        if (isBad(a)) blocking.push(a);
+        else good ??= a;
+      }
+      if (good) return good;
+    }
+    return null;
+  };
+  const full = firstGood('full');
+  if (full === null) return { base: null, blocking };
+  return { base: { full, incremental: firstGood('incremental', full.slot) }, blocking };
+}
+
+/** Every archive Agave may load in place of the chosen base: the base and its twins (same kind and slots). */
+export function baseCandidates(archives: readonly SnapshotArchive[], base: Base): SnapshotArchive[] {
+  const same = (a: SnapshotArchive, b: SnapshotArchive | null) => b !== null && a.kind === b.kind && a.slot === b.slot && a.baseSlot === b.baseSlot;
+  return archives.filter((a) => same(a, base.full) || same(a, base.incremental));
+}
+
 function judgeBlocks(report: BlockstoreReport, baseSlot: Slot | null, X: Slot): BlocksVerdict {
   const available = report.slots ? { first: report.slots.first, last: report.slots.last } : null;
   if (baseSlot === null) return { needed: null, available, missing: [], source: report.source, chain: report.chain };
@@ -119,7 +164,13 @@ function judgeBlocks(report: BlockstoreReport, baseSlot: Slot | null, X: Slot): 
   return { needed, available, missing, source: report.source, chain: report.chain };
 }
 
-function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchive[], X: Slot, dir: string): QuarantineItem[] {
+function chooseQuarantine(
+  inventory: Inventory,
+  visible: readonly SnapshotArchive[],
+  blocking: readonly SnapshotArchive[],
+  X: Slot,
+  dir: string,
+): QuarantineItem[] {
   const picked: Array<Omit<QuarantineItem, 'destination' | 'relativePath'>> = [];
   for (const a of visible) {
     let reason: string | null = null;
@@ -129,7 +180,11 @@ function chooseQuarantine(inventory: Inventory, visible: readonly SnapshotArchiv
       reason = `newer than the target: ledger-tool would load it and start after slot ${X}`;
     } else if (a.slot === X) {
       reason = 'already at the target slot: ledger-tool will not overwrite it (agave#15164)';
+    } else if (blocking.includes(a)) {
+      reason = `not loadable (${a.problem?.message ?? 'bad archive'}): Agave would pick it as the base and fail`;
     }
+    // Moved for its slot, but also not an archive Agave could read: say so, never silently.
+    if (reason && a.problem && !blocking.includes(a)) reason += `; it also ${a.problem.message}`;
     if (reason) picked.push({ path: a.path, kind: a.kind, slot: a.slot, reason, root: a.root });
   }
   for (const b of inventory.bankSnapshots) {
@@ -167,6 +222,15 @@ function baseFindings(
     const newer = visible.filter((a) => a.slot >= X);
     const invisibleLegacy = inventory.archives.filter((a) => a.legacy && a.kind === 'full' && a.slot < X && legacyLoads === false);
     const lowest = newer.reduce<SnapshotArchive | null>((min, a) => (min === null || a.slot < min.slot ? a : min), null);
+    if (X === 0n) {
+      findings.push({
+        code: 'no-base-snapshot',
+        severity: 'error',
+        message: 'Slot 0 is the genesis slot: no snapshot can lie below it, so none can be replayed up to it.',
+        remedy: 'Check --slot: it must be the restart slot from the announcement (a slot after the last optimistically confirmed block), not 0.',
+      });
+      return findings;
+    }
     findings.push({
       code: 'no-base-snapshot',
       severity: 'error',
@@ -208,6 +272,54 @@ function baseFindings(
         remedy: 'Keep the one you trust (compare with the restart announcement or a known validator) and move the others out of the snapshot folders.',
       });
     }
+  }
+  return findings;
+}
+
+/**
+ * `bad-archive`: an error for each archive Agave would pick as the base but could not load
+ * (moved aside by the plan, the next one taking its place once the operator has moved it);
+ * info for the entries with a problem that Agave would not pick, so none goes unmentioned.
+ */
+function badArchiveFindings(
+  visible: readonly SnapshotArchive[],
+  blocking: readonly SnapshotArchive[],
+  base: Base | null,
+  quarantine: readonly QuarantineItem[],
+  X: Slot,
+): Finding[] {
+  const findings: Finding[] = [];
+  const after = base
+    ? `the base is then the full archive at ${base.full.slot}${base.incremental ? ` with the incremental at ${base.incremental.slot}` : ''}`
+    : `no usable archive below ${X} remains then`;
+  // One finding each for the first few; a folder of thousands of broken files gets one more.
+  const SHOWN = 5;
+  for (const a of blocking.slice(0, SHOWN)) {
+    const item = quarantine.find((q) => q.path === a.path);
+    findings.push({
+      code: 'bad-archive',
+      severity: 'error',
+      message: `The ${a.kind} archive ${a.path} ${a.problem?.message ?? 'cannot be loaded'}; Agave would pick it as the base and fail.`,
+      remedy: `Replace it with a good copy, or move it aside${item ? ` (${shellJoin(['mv', '-n', '--', item.path, item.destination])}, after mkdir -p of its folder)` : ''} and plan again: ${after}.`,
+    });
+  }
+  if (blocking.length > SHOWN) {
+    const rest = blocking.slice(SHOWN);
+    findings.push({
+      code: 'bad-archive',
+      severity: 'error',
+      message: `${rest.length} more archives that Agave would pick in turn cannot be loaded either (${rest.slice(0, 3).map((a) => `${path.basename(a.path)} ${a.problem?.message}`).join('; ')}${rest.length > 3 ? '; …' : ''}).`,
+      remedy: `Replace them with good copies, or move them aside (all are on the quarantine list, each with its reason) and plan again: ${after}.`,
+    });
+  }
+  const quiet = visible.filter((a) => a.problem && !blocking.includes(a) && a.slot < X && !quarantine.some((q) => q.path === a.path));
+  if (quiet.length > 0) {
+    findings.push({
+      code: 'bad-archive',
+      severity: 'info',
+      message: `${quiet.length} ${quiet.length === 1 ? 'entry' : 'entries'} named like an archive below ${X} cannot be loaded (${quiet.map((a) => `${path.basename(a.path)} ${a.problem?.message}`).slice(0, 3).join('; ')}${quiet.length > 3 ? '; …' : ''}); Agave does not pick ${quiet.length === 1 ? 'it' : 'them'} while a newer usable archive is there.`,
+      remedy: `Remove or replace ${quiet.length === 1 ? 'it' : 'them'} when convenient: ${quiet.length === 1 ? 'it becomes' : 'they become'} the base once the newer archives are gone.`,
+    });
   }
   return findings;
 }
@@ -305,7 +417,17 @@ function housekeepingFindings(inventory: Inventory, visible: readonly SnapshotAr
       remedy: 'Put the matching full archive in the full-archive folder, or remove the orphans.',
     });
   }
-  const incomplete = inventory.bankSnapshots.filter((b) => !b.complete);
+  // A file this user cannot read says nothing about whether the validator's user can.
+  const unreadable = inventory.bankSnapshots.filter((b) => b.problems.some((p) => p.includes('cannot be read')));
+  if (unreadable.length > 0) {
+    findings.push({
+      code: 'incomplete-bank-snapshot',
+      severity: 'info',
+      message: `${count(unreadable.length, 'bank snapshot folder')} cannot be fully read by this user (${unreadable[0]?.path}: ${unreadable[0]?.problems.join(', ')}${unreadable.length > 1 ? '; …' : ''}), so whether Agave would use ${unreadable.length === 1 ? 'it' : 'them'} is unknown.`,
+      remedy: 'Run snapplan as the validator\'s user to judge them; those at or after the target are moved aside either way.',
+    });
+  }
+  const incomplete = inventory.bankSnapshots.filter((b) => !b.complete && !unreadable.includes(b));
   if (incomplete.length > 0) {
     findings.push({
       code: 'incomplete-bank-snapshot',

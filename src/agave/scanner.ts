@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { compareSlots, tryParseU64 } from '../core/slot.js';
 import { compareText } from '../core/compare-text.js';
+import { notAFile, openProblem, type ArchiveProblem } from './archive-check.js';
 import { parseArchiveName } from './archive-name.js';
 import type { BankSnapshot, IgnoredEntry, Inventory, LedgerFolders, SnapshotArchive } from './inventory.js';
 
@@ -36,8 +37,10 @@ const KNOWN_LEDGER_ENTRIES = new Set([
   'rocksdb', 'rocksdb_fifo', 'accounts', 'accounts_index', 'accounts_hash_cache', 'accounts_index_path',
   'snapshots', 'snapshot', 'remote', 'genesis.bin', 'genesis.tar.bz2', 'tmp-genesis', 'ledger_tool',
   'contact-info.bin', 'admin.rpc', 'snapplan-quarantine', '.snapplan.lock',
+  // snapplan's own records in the ledger: fetch's blacklist, restart-flags' pointer to the patched start.
+  'snapplan-fetch-blacklist.json', 'snapplan-restart-flags.json',
 ]);
-const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new)?$|^agave-validator.*\.log$|^solana-validator.*\.log$|^\.snapplan-restore-/;
+const KNOWN_LEDGER_PATTERN = /^tower(-[0-9_]+)?-[1-9A-HJ-NP-Za-km-z]+\.bin(\.new)?$|^agave-validator.*\.log$|^solana-validator.*\.log$|^\.snapplan-restore-|^rocksdb_backup_|^backup_rocksdb_/; // the last two: restart-boot copies, listed by restart-boot-backups.ts
 
 /**
  * Reads the archive folders (each with its `remote/`) and the bank snapshot folders into an
@@ -114,39 +117,51 @@ function scanArchiveFolder(scan: ArchiveFolderScan): void {
       });
       continue;
     }
-    const size = archiveSize(full, entry);
-    if (typeof size === 'string') {
-      ignored.push({ path: full, reason: size });
+    const kind = entryKind(full, entry);
+    if (kind === 'vanished') {
+      ignored.push({ path: full, reason: 'vanished while scanning' });
       continue;
     }
-    archives.push({
+    const common = {
       kind: archive.kind, slot: archive.slot, baseSlot: archive.baseSlot, hash: archive.hash,
-      format: archive.format, legacy: archive.legacy, path: full, root, remote, size,
-    });
+      format: archive.format, legacy: archive.legacy, path: full, root, remote,
+    };
+    archives.push('problem' in kind ? { ...common, size: null, problem: kind.problem } : { ...common, size: kind.size });
   }
 }
 
 /**
- * Whether the entry can be an archive: a regular file, or a link to one. Regular files are
- * not stat'ed (the directory entry says enough; sizes come later, for the few that matter),
- * links are, since a broken link is not a candidate. Returns the size if it was learned.
+ * What an archive-named entry is. Agave lists archives by name only (it never checks that the
+ * entry is a regular file), so a directory, a broken or looping link and an unreadable entry
+ * are candidates all the same: they carry the problem Agave would run into when it opened
+ * them. Regular files are not stat'ed (the directory entry says enough; sizes come later, for
+ * the few that matter); links are, and a valid link to a file is an archive like any other.
  */
-function archiveSize(file: string, entry: Dirent): number | null | string {
-  if (entry.isFile()) return null;
-  if (entry.isDirectory()) return 'has an archive name but is not a regular file';
-  // A link, or a file system that does not report entry types (DT_UNKNOWN).
-  const info = statSync(file, { throwIfNoEntry: false });
-  if (info === undefined) return entry.isSymbolicLink() ? 'broken symbolic link' : 'vanished while scanning';
-  if (!info.isFile()) return 'has an archive name but is not a regular file';
-  return info.size;
+function entryKind(file: string, entry: Dirent): { size: number | null } | { problem: ArchiveProblem } | 'vanished' {
+  if (entry.isFile()) return { size: null };
+  if (entry.isDirectory()) return { problem: notAFile(true) };
+  // A link, a FIFO or device, or a file system that does not report entry types (DT_UNKNOWN).
+  let info;
+  try {
+    info = statSync(file);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') && !entry.isSymbolicLink()) return 'vanished';
+    return { problem: openProblem(error) };
+  }
+  return info.isFile() ? { size: info.size } : { problem: notAFile(info.isDirectory()) };
 }
 
 /** Fills in the size of every archive `wanted` selects (a missing file keeps null). */
 export function measureArchives(inventory: Inventory, wanted: (archive: SnapshotArchive) => boolean): Inventory {
   const archives = inventory.archives.map((a) => {
-    if (a.size !== null || !wanted(a)) return a;
-    const info = statSync(a.path, { throwIfNoEntry: false });
-    return info ? { ...a, size: info.size } : a;
+    if (a.size !== null || a.problem || !wanted(a)) return a;
+    try {
+      const info = statSync(a.path);
+      return info.isFile() ? { ...a, size: info.size } : a;
+    } catch {
+      // Gone, or not readable since the scan: the size stays unknown; the header check says why.
+      return a;
+    }
   });
   return { ...inventory, archives };
 }
@@ -173,31 +188,61 @@ function scanBankSnapshots(folders: LedgerFolders, ignored: IgnoredEntry[]): { b
         });
         continue;
       }
-      const problems = bankSnapshotProblems(full, entry.name);
-      bankSnapshots.push({ slot, path: full, root, complete: problems.length === 0, problems });
+      const { problems, layout } = bankSnapshotProblems(full, entry.name, path.basename(root) === 'snapshot');
+      bankSnapshots.push({ slot, path: full, root, complete: problems.length === 0, problems, ...(layout ? { layout } : {}) });
     }
   }
   bankSnapshots.sort((a, b) => compareSlots(a.slot, b.slot) || compareText(a.path, b.path));
   return { bankSnapshots, scannedBankFolders };
 }
 
-/** Agave's completeness test (snapshot_utils): `version` parses, `<slot>` and `status_cache` non-empty. */
-function bankSnapshotProblems(dir: string, slotName: string): string[] {
+/**
+ * Completeness by the layout the folder's release writes. Agave (snapshot_utils, and the
+ * reference in docs/ARCHITECTURE.md): `version` parses, `<slot>` and `status_cache` non-empty.
+ * Solana 1.8–1.14 (solana-labs runtime/src/snapshot_utils.rs `add_bank_snapshot`) wrote only
+ * `<slot>.pre`, later `<slot>`, into `snapshot/<slot>/`: `version` and `status_cache` went
+ * into the archive's staging folder, never there. So in a `snapshot/` folder, a `<slot>/`
+ * holding neither is that layout, complete when `<slot>` is there and non-empty. A file that
+ * cannot be read (another user's validator) is named as such, never thrown.
+ */
+function bankSnapshotProblems(dir: string, slotName: string, oldFolderName: boolean): { problems: string[]; layout?: 'solana-1.x' } {
   const problems: string[] = [];
   const version = readSmall(childPath(dir, 'version'), 16);
-  if (version === null) problems.push('version file missing');
-  else if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(version.trim())) problems.push('version file unreadable');
-  for (const name of [slotName, 'status_cache']) {
-    const size = fileSize(childPath(dir, name));
-    if (size === null) {
-      const pre = name === slotName && fileSize(childPath(dir, `${slotName}.pre`)) !== null;
-      problems.push(pre ? `only ${slotName}.pre (a Solana 1.x pre-hash bank, not loadable)` : `${name} missing`);
-    } else if (size === 0) problems.push(`${name} empty`);
+  const statusCache = fileSize(childPath(dir, 'status_cache'));
+  const bank = fileSize(childPath(dir, slotName));
+  if (oldFolderName && version === null && statusCache === null) {
+    if (typeof bank === 'number' && bank > 0) return { problems, layout: 'solana-1.x' };
+    problems.push(bankFileProblem(dir, slotName, bank));
+    return { problems, layout: 'solana-1.x' };
   }
-  return problems;
+  if (version === null) problems.push('version file missing');
+  else if (typeof version !== 'string') problems.push(`version file ${version.unreadable}`);
+  else if (!/^[0-9]+\.[0-9]+\.[0-9]+$/.test(version.trim())) problems.push('version file unreadable');
+  if (bank === null || typeof bank === 'object' || bank === 0) problems.push(bankFileProblem(dir, slotName, bank));
+  if (statusCache === null) problems.push('status_cache missing');
+  else if (typeof statusCache === 'object') problems.push(`status_cache ${statusCache.unreadable}`);
+  else if (statusCache === 0) problems.push('status_cache empty');
+  return { problems };
 }
 
-function readSmall(file: string, limit: number): string | null {
+function bankFileProblem(dir: string, slotName: string, bank: number | Unreadable | null): string {
+  if (bank === 0) return `${slotName} empty`;
+  if (bank !== null) return `${slotName} ${(bank as Unreadable).unreadable}`;
+  const pre = fileSize(childPath(dir, `${slotName}.pre`));
+  return typeof pre === 'number' ? `only ${slotName}.pre (a Solana 1.x pre-hash bank, not loadable)` : `${slotName} missing`;
+}
+
+/** A file that exists (or may) but cannot be read: the reason, e.g. "cannot be read: permission denied". */
+interface Unreadable {
+  readonly unreadable: string;
+}
+
+function unreadable(error: unknown): Unreadable {
+  const code = (error as { code?: string }).code;
+  return { unreadable: code === 'EACCES' || code === 'EPERM' ? 'cannot be read: permission denied' : `cannot be read (${code ?? String(error)})` };
+}
+
+function readSmall(file: string, limit: number): string | Unreadable | null {
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
@@ -205,16 +250,21 @@ function readSmall(file: string, limit: number): string | null {
     const bytesRead = readSync(fd, buffer, 0, limit, 0);
     return buffer.subarray(0, bytesRead).toString('utf8');
   } catch (error) {
-    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR')) return null;
-    throw error;
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'EISDIR') || isErrno(error, 'ENOTDIR')) return null;
+    return unreadable(error);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
 }
 
-function fileSize(file: string): number | null {
-  const info = statSync(file, { throwIfNoEntry: false });
-  return info?.isFile() ? info.size : null;
+function fileSize(file: string): number | Unreadable | null {
+  try {
+    const info = statSync(file);
+    return info.isFile() ? info.size : null;
+  } catch (error) {
+    if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return null;
+    return unreadable(error);
+  }
 }
 
 /**

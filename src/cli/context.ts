@@ -1,11 +1,11 @@
+import type { Writer } from '../core/io.js';
+
+export type { Writer };
+
 /**
  * Everything a command may touch of the outside world, injected so tests can run `main()`
  * in-process with captured output, a fake clock and their own environment.
  */
-export interface Writer {
-  write(text: string): void;
-}
-
 export interface CliContext {
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
@@ -23,8 +23,7 @@ export interface CliContext {
 export function processContext(): CliContext {
   // Ctrl-C aborts the work in progress (journals stay consistent) and main() exits 130.
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort(new Error('interrupted (SIGINT)')));
-  process.once('SIGTERM', () => controller.abort(new Error('terminated (SIGTERM)')));
+  onStopSignals(process, controller, process.stderr);
   // `snapplan plan --json | head` closes the pipe early: the reader has what it wanted, so
   // the rest of the output is dropped quietly instead of crashing with an unhandled EPIPE.
   // The work itself goes on (an apply must never stop half-way because its reader left).
@@ -63,4 +62,21 @@ export function colorLevel(ctx: Pick<CliContext, 'env' | 'stdoutIsTTY'>): 0 | 1 
 /** Prompts are allowed only with a terminal on both ends and outside CI. */
 export function canPrompt(ctx: CliContext): boolean {
   return ctx.stdoutIsTTY && ctx.stdinIsTTY === true && !ctx.env['CI'];
+}
+
+/**
+ * The first SIGINT or SIGTERM aborts the work; the handlers stay installed, so a second Ctrl-C
+ * (an impatient operator) does not take Node's default action and kill snapplan half-way, e.g.
+ * while a node it stopped is being started again. It only says that the clean-up is running.
+ */
+export function onStopSignals(target: Pick<NodeJS.Process, 'on'>, controller: AbortController, stderr: Writer): void {
+  const handle = (name: 'SIGINT' | 'SIGTERM') => () => {
+    if (!controller.signal.aborted) {
+      controller.abort(new Error(name === 'SIGINT' ? 'interrupted (SIGINT)' : 'terminated (SIGTERM)'));
+      return;
+    }
+    stderr.write(`snapplan: ${name} again: already stopping. Anything stopped is being started again and the journals closed; this ends on its own.\n`);
+  };
+  target.on('SIGINT', handle('SIGINT'));
+  target.on('SIGTERM', handle('SIGTERM'));
 }

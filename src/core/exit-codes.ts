@@ -11,6 +11,18 @@ export const ExitCode = {
   Usage: 2,
   /** `plan`: the target slot cannot be reached with what is on disk. */
   NotReachable: 3,
+  /** `watch`: the validator stopped: its loaded bank is below the restart slot (not enough ledger data). */
+  WatchNotEnoughLedgerData: 20,
+  /** `watch`: the validator stopped: shred version mismatch (e.g. the hard fork was left out). */
+  WatchShredVersionMismatch: 21,
+  /** `watch`: the validator stopped: its bank hash differs from the expected one. */
+  WatchBankHashMismatch: 22,
+  /** `watch`: the loaded bank is above the restart slot, so the wait for supermajority was skipped. */
+  WatchWaitSkipped: 23,
+  /** `watch`: the validator process exited (or was killed) before the cluster resumed. */
+  WatchValidatorExited: 24,
+  /** `watch`: no end state within --timeout. */
+  WatchTimeout: 25,
   /** Interrupted by the operator (Ctrl-C). */
   Cancelled: 130,
 } as const;

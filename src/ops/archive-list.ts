@@ -1,7 +1,9 @@
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readlinkSync, writeSync } from 'node:fs';
+import { ExternalError, UserError } from '../core/errors.js';
 import { wrapFsError } from './fs-util.js';
 import type { ArchiveGroup } from './archive.js';
+import type { ExcludeMatcher } from './exclude-patterns.js';
+import { firstEscapingLink } from './link-check.js';
 
 export interface ListedTotals {
   readonly files: number;
@@ -19,6 +21,8 @@ export interface ListedEntry {
   readonly kind: 'file' | 'directory' | 'symlink';
   /** Bytes for files, 0 otherwise. */
   readonly size: number;
+  /** For a symlink: its target as written. */
+  readonly target?: string | undefined;
 }
 
 /**
@@ -31,15 +35,14 @@ export interface ListedEntry {
  * Synchronous calls on purpose: one promise per entry cost ten times the syscalls themselves
  * (the same finding as the Agave scanner).
  */
-export function* walkMembers(group: ArchiveGroup, exclude: readonly string[], onMissing: (member: string) => void): Generator<ListedEntry> {
-  const matchers = exclude.map(compileExclude);
+export function* walkMembers(group: ArchiveGroup, exclude: ExcludeMatcher | null, onMissing: (member: string) => void): Generator<ListedEntry> {
   // Patterns are written relative to the data folder, whatever tar's -C is.
   const prefix = group.matchPrefix === undefined ? '' : `${group.matchPrefix}/`;
-  const excluded = matchers.length === 0
+  const excluded = exclude === null
     ? () => false
     : (rel: string) => {
       const local = prefix !== '' && rel.startsWith(prefix) ? rel.slice(prefix.length) : rel;
-      return local !== group.matchPrefix && matchers.some((m) => m(local));
+      return local !== group.matchPrefix && exclude.excluded(local);
     };
   const root = group.root.endsWith('/') ? group.root : `${group.root}/`;
   const entry = (rel: string): ListedEntry | null => {
@@ -52,7 +55,7 @@ export function* walkMembers(group: ArchiveGroup, exclude: readonly string[], on
     }
     if (stats.isFile()) return { rel, kind: 'file', size: stats.size };
     if (stats.isDirectory()) return { rel, kind: 'directory', size: 0 };
-    if (stats.isSymbolicLink()) return { rel, kind: 'symlink', size: 0 };
+    if (stats.isSymbolicLink()) return { rel, kind: 'symlink', size: 0, target: readLink(full) };
     if (stats.isSocket()) return null;
     throw new UserError(`${full} is a device or fifo; snapplan does not archive it.`, { hint: 'Exclude it with --exclude.' });
   };
@@ -125,25 +128,43 @@ export class Tally {
   }
 }
 
+/** Entries walked between two turns of the event loop (so a Ctrl-C, a pump, a hash get their turn). */
+export const WALK_SLICE = 2048;
+
 /**
  * Lists a group up front (when the archive step must know the total size before it starts):
- * tar's NUL-separated list and the manifest's JSON lines go to files, memory stays flat.
+ * tar's NUL-separated list and the manifest's JSON lines go to files, memory stays flat. The
+ * walk gives the event loop a turn every WALK_SLICE entries and stops there once `signal` is
+ * aborted: a synchronous walk of a big folder would otherwise hear a Ctrl-C only at its end.
  */
-export function listMembers(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean): ListedTotals {
+export async function listMembers(group: ArchiveGroup, exclude: ExcludeMatcher | null, listFile: string, jsonlFile: string, totals: ListedTotals, appendJsonl: boolean, signal?: AbortSignal): Promise<ListedTotals> {
   const list = new BufferedFile(listFile, 'w');
   const jsonl = new BufferedFile(jsonlFile, appendJsonl ? 'a' : 'w');
   const tally = new Tally(totals);
+  const links = new LinkCollector();
   try {
+    throwIfCancelled(signal);
     for (const item of walkMembers(group, exclude, (member) => tally.missing.push(member))) {
       list.write(`${item.rel}\0`);
       jsonl.write(manifestLine(item));
       tally.add(item);
+      links.add(item);
+      if (tally.entries % WALK_SLICE === 0) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        throwIfCancelled(signal);
+      }
     }
+    links.check(group.root);
   } finally {
     list.close();
     jsonl.close();
   }
   return tally.totals();
+}
+
+/** The one error a cancelled archive ends with, whichever step noticed. */
+export function throwIfCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: [] });
 }
 
 export class BufferedFile {
@@ -173,6 +194,33 @@ export class BufferedFile {
   }
 }
 
+function readLink(full: string): string {
+  try {
+    return readlinkSync(full);
+  } catch (error) {
+    throw wrapFsError(error, 'inspect', full);
+  }
+}
+
+/**
+ * The links met by a walk, checked once it ends (a link may point to one listed later): every
+ * link must resolve inside the archive, or the restore would refuse the archive. Refused here,
+ * while the data is still there to fix, not found out at restore.
+ */
+export class LinkCollector {
+  private readonly links = new Map<string, string>();
+  add(entry: ListedEntry): void {
+    if (entry.kind === 'symlink' && entry.target !== undefined) this.links.set(entry.rel, entry.target);
+  }
+  check(root: string): void {
+    const escaping = firstEscapingLink(this.links);
+    if (escaping === null) return;
+    throw new UserError(`Refusing to archive ${root}: ${escaping.reason}, and a restore would refuse the archive.`, {
+      hint: 'Make the link relative and inside the folder, or leave it out with --exclude.',
+    });
+  }
+}
+
 function isLink(file: string): boolean {
   try {
     return lstatSync(file).isSymbolicLink();
@@ -180,31 +228,3 @@ function isLink(file: string): boolean {
     return false;
   }
 }
-
-/**
- * GNU-tar-like patterns, documented in docs/backup.md: a pattern without `/` matches any
- * path component (`*.log`, `LOCK`); one with `/` matches the path from the archive's root;
- * `*` stays within a component, `**` crosses them, `?` is one character.
- */
-export function compileExclude(pattern: string): (rel: string) => boolean {
-  const trimmed = pattern.replace(/\/+$/, '');
-  let source = '';
-  for (let i = 0; i < trimmed.length; i++) {
-    const c = trimmed[i] as string;
-    if (c === '*' && trimmed[i + 1] === '*') {
-      source += '.*';
-      i++;
-    } else if (c === '*') source += '[^/]*';
-    else if (c === '?') source += '[^/]';
-    else source += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  const regex = new RegExp(`^${source}$`);
-  if (!trimmed.includes('/')) return (rel) => rel.split('/').some((part) => regex.test(part));
-  // Anchored: the path itself, or any of its parents, matches.
-  return (rel) => {
-    const parts = rel.split('/');
-    for (let n = parts.length; n > 0; n--) if (regex.test(parts.slice(0, n).join('/'))) return true;
-    return false;
-  };
-}
-

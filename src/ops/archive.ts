@@ -5,11 +5,13 @@ import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { ExternalError, UserError } from '../core/errors.js';
+import { ExternalError, FileOperationError, UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
 import { fsyncDirectory, wrapFsError } from './fs-util.js';
-import { BufferedFile, listMembers, manifestLine, Tally, walkMembers, type ListedTotals } from './archive-list.js';
+import { BufferedFile, LinkCollector, listMembers, manifestLine, Tally, throwIfCancelled, walkMembers, WALK_SLICE, type ListedTotals } from './archive-list.js';
 import { freeBytes, usedBytesBound } from './archive-space.js';
+import { compileExcludes, type ExcludeMatcher } from './exclude-patterns.js';
+import { formatBytes } from '../core/format.js';
 
 /**
  * Streaming archive: `tar` reads an explicit file list and writes to `zstd -T0` through a
@@ -56,6 +58,8 @@ export interface ArchiveResult {
   readonly bytes: number;
   /** True when tar started before the walk ended (the destination had room beyond doubt). */
   readonly streamedList: boolean;
+  /** --exclude patterns that left nothing out (a typo, or a path written from the wrong folder). */
+  readonly unmatchedExcludes: readonly string[];
 }
 
 export const MANIFEST_SUFFIX = '.manifest.json';
@@ -65,6 +69,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
   const finalPath = path.join(request.outDir, request.name);
   const partial = `${finalPath}.partial`;
   const temps: string[] = [];
+  const exclude = request.exclude.length === 0 ? null : compileExcludes(request.exclude);
   try {
     // 1. Room for the result. The exact need is known only once every file is listed, which
     // takes a while on a big folder; if the destination has room even for everything on the
@@ -83,7 +88,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     temps.push(...lists);
     let totals: ListedTotals = { files: 0, bytes: 0, entries: 0 };
     if (!streamed) {
-      for (const [index, group] of request.groups.entries()) totals = listMembers(group, request.exclude, lists[index] as string, filesJsonl, totals, index > 0);
+      for (const [index, group] of request.groups.entries()) totals = await listMembers(group, exclude, lists[index] as string, filesJsonl, totals, index > 0, request.signal);
       checkListed(totals, free, request);
     }
 
@@ -95,7 +100,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     else for (const [index, group] of request.groups.entries()) tarArgs.push('-C', group.root, '-T', lists[index] as string);
     const feed = streamed
       ? async (stdin: Writable) => {
-        totals = await feedWhileListing(streamed, request.exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request), request.signal);
+        totals = await feedWhileListing(streamed, exclude, lists[0] as string, filesJsonl, stdin, (listed) => checkListed(listed, free, request), request.signal);
       }
       : undefined;
     const zstdArgs = ['-T0', `-${request.zstdLevel}`, '-q', '-c'];
@@ -104,6 +109,8 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     const sha256Partial = `${sha256Path}.partial`;
     const manifestPartial = `${manifestPath}.partial`;
     temps.push(partial, sha256Partial, manifestPartial);
+    // A Ctrl-C that came during the listing: tar is not even started.
+    throwIfCancelled(request.signal);
     const out = await openPartial(partial);
     let followed: Followed;
     try {
@@ -125,7 +132,7 @@ export async function createArchive(request: ArchiveRequest): Promise<ArchiveRes
     await rename(manifestPartial, manifestPath);
     temps.splice(temps.indexOf(partial), 3);
     await fsyncDirectory(request.outDir);
-    return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes, streamedList: streamed !== undefined };
+    return { path: finalPath, sha256Path, manifestPath, name: request.name, size: written, sha256, files: totals.files, bytes: totals.bytes, streamedList: streamed !== undefined, unmatchedExcludes: exclude?.unmatched() ?? [] };
   } finally {
     for (const temp of temps) await rm(temp, { force: true });
   }
@@ -136,22 +143,20 @@ function checkListed(totals: ListedTotals, free: number, request: ArchiveRequest
   if (totals.entries === 0) throw new UserError('Nothing to archive: every path is missing or excluded.');
   const wanted = Math.ceil(totals.bytes * request.spaceFactor);
   if (free < wanted) {
-    throw new UserError(`${request.outDir} has ${gib(free)} free; the archive of ${gib(totals.bytes)} needs about ${gib(wanted)}.`, {
+    throw new UserError(`${request.outDir} has ${formatBytes(free)} free; the archive of ${formatBytes(totals.bytes)} needs about ${formatBytes(wanted)}.`, {
       hint: 'Free some space, write elsewhere (--work-dir for s3:// destinations), or lower the estimate with --space-factor.',
     });
   }
 }
 
 const FEED_CHUNK = 64 * 1024;
-/** Entries walked between two turns of the event loop (the pump and the hash keep going). */
-const WALK_SLICE = 2048;
 
 /**
  * Walks a group and feeds tar's stdin (`-T -`) at the same time. The walk runs ahead at full
  * speed into the list file (so its end, and the exact size check, come early); a pump sends
  * that file to tar as fast as tar takes names. Memory holds one chunk, whatever the count.
  */
-async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[], listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void, signal: AbortSignal | undefined): Promise<ListedTotals> {
+async function feedWhileListing(group: ArchiveGroup, exclude: ExcludeMatcher | null, listFile: string, jsonlFile: string, stdin: Writable, check: (totals: ListedTotals) => void, signal: AbortSignal | undefined): Promise<ListedTotals> {
   const list = openSync(listFile, 'w+');
   let pumpError: { error: unknown } | undefined;
   const jsonl = new BufferedFile(jsonlFile, 'w');
@@ -186,6 +191,7 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
 
   const walk = async (): Promise<ListedTotals> => {
     const tally = new Tally();
+    const links = new LinkCollector();
     let pending = '';
     const flush = () => {
       const data = Buffer.from(pending, 'utf8');
@@ -199,15 +205,17 @@ async function feedWhileListing(group: ArchiveGroup, exclude: readonly string[],
       pending += `${item.rel}\0`;
       jsonl.write(manifestLine(item));
       tally.add(item);
+      links.add(item);
       if (pending.length >= FEED_CHUNK) flush();
       if (tally.entries % WALK_SLICE === 0) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         // No point walking on once tar is gone or the archive is cancelled.
         if (pumpError) throw pumpError.error;
-        if (signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: [] });
+        throwIfCancelled(signal);
       }
     }
     flush();
+    links.check(group.root);
     return tally.totals();
   };
 
@@ -320,6 +328,8 @@ async function openPartial(partial: string): Promise<FileHandle> {
 }
 
 const FOLLOW_CHUNK = 4 * 1024 * 1024;
+/** How often the bytes written are reported (a progress bar redraws; a log line comes every 64 MiB). */
+const PROGRESS_EVERY = 4 * 1024 * 1024;
 const FOLLOW_IDLE_MS = 4;
 /** An fdatasync is started in the background each time this much more has been written. */
 const SYNC_EVERY = 256 * 1024 * 1024;
@@ -341,6 +351,10 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
   tar.stdout.destroy();
   const tarDone = finished(tar, 'tar', tarArgs);
   const zstdDone = finished(zstd, 'zstd', zstdArgs);
+  let zstdFailure: { error: unknown } | undefined;
+  zstdDone.catch((error: unknown) => {
+    zstdFailure = { error };
+  });
   let zstdSettled = false;
   let wake: (() => void) | undefined;
   const settle = () => {
@@ -354,7 +368,9 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
     tar.kill('SIGTERM');
     zstd.kill('SIGTERM');
   };
-  request.signal?.addEventListener('abort', abort, { once: true });
+  // A listener added to a signal that is already aborted never fires: kill at once instead.
+  if (request.signal?.aborted) abort();
+  else request.signal?.addEventListener('abort', abort, { once: true });
 
   const follow = async (): Promise<Followed> => {
     const hash = createHash('sha256');
@@ -371,7 +387,7 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
       if (bytesRead > 0) {
         hash.update(buffer.subarray(0, bytesRead));
         position += bytesRead;
-        if (request.onProgress && position - lastReport >= 64 * 1024 * 1024) {
+        if (request.onProgress && position - lastReport >= PROGRESS_EVERY) {
           lastReport = position;
           request.onProgress(position);
         }
@@ -429,12 +445,34 @@ async function compressInto(out: FileHandle, partial: string, tarArgs: string[],
     ]);
     // Cancelled: whatever failed after the abort (tar killed, a broken pipe) is its consequence.
     if (request.signal?.aborted) throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
-    if (failure !== undefined) throw failure.error;
+    if (failure !== undefined) throw rootCause(failure.error, zstdFailure?.error, partial);
     if (followed.status !== 'fulfilled') throw new ExternalError('Archive cancelled.', { command: 'tar', args: tarArgs });
     return followed.value;
   } finally {
     request.signal?.removeEventListener('abort', abort);
   }
+}
+
+/**
+ * What to report when the pipeline failed. tar killed by SIGPIPE only means zstd went away
+ * first (a full disk, most often): zstd's own error is the cause, whichever exit Node saw first.
+ * A write error zstd names (ENOSPC, EDQUOT, EIO) is said in words, with the file.
+ */
+function rootCause(first: unknown, zstd: unknown, partial: string): unknown {
+  const tarSigpipe = first instanceof ExternalError && first.details.command === 'tar' && /SIGPIPE/.test(first.message);
+  const cause = tarSigpipe && zstd !== undefined ? zstd : first;
+  if (!(cause instanceof ExternalError) || cause.details.command !== 'zstd') return cause;
+  const text = `${cause.message}\n${cause.details.outputTail ?? ''}`;
+  const known = [
+    { pattern: /No space left on device/i, code: 'ENOSPC', words: 'the file system is full' },
+    { pattern: /Disk quota exceeded/i, code: 'EDQUOT', words: 'the disk quota is used up' },
+    { pattern: /Input\/output error/i, code: 'EIO', words: 'the device reported an I/O error' },
+  ].find((k) => k.pattern.test(text));
+  if (known === undefined) return cause;
+  return new FileOperationError(`Could not write ${partial}: ${known.words} (${known.code}).`, { operation: 'write', path: partial, code: known.code }, {
+    hint: 'Free some space there, or write the archive elsewhere (--to, or --work-dir for s3:// destinations).',
+    cause,
+  });
 }
 
 /** Resolves when the child exits 0; rejects with its last stderr lines otherwise. */
@@ -453,6 +491,3 @@ function finished(child: ChildProcess, command: string, args: readonly string[])
   });
 }
 
-export function gib(bytes: number): string {
-  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GiB` : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-}

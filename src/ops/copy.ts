@@ -242,7 +242,7 @@ async function copySymlink(source: string, target: string, expected: Stats): Pro
  */
 export async function copyTree(source: string, target: string, options: CopyOptions = {}): Promise<CopyResult & { listing: TreeEntry[] }> {
   const listing = await walkTree(source);
-  const lines: { rel: string; kind: TreeEntry['kind']; size: number; digest: string }[] = [];
+  const lines: DigestLine[] = [];
   let size = 0;
   for (const entry of listing) {
     checkAborted(options.signal);
@@ -285,11 +285,37 @@ export async function copyTree(source: string, target: string, options: CopyOpti
   if (copied.length !== listing.length || copied.some((e, i) => e.rel !== listing[i]?.rel || e.kind !== listing[i].kind)) {
     throw new FileOperationError(`The copy of ${source} at ${target} is not complete.`, { operation: 'verify', path: target });
   }
+  return { sha256: treeDigest(lines), size, entries: listing.length, listing };
+}
+
+type DigestLine = { rel: string; kind: TreeEntry['kind']; size: number; digest: string };
+
+/** A single file's own sha256; anything else (a folder, a symlink) the digest of its manifest. */
+function treeDigest(lines: readonly DigestLine[]): string {
   const top = lines[0];
-  const sha256 = listing.length === 1 && top !== undefined && top.kind !== 'directory'
-    ? top.kind === 'file' ? top.digest : manifestDigest(lines)
-    : manifestDigest(lines);
-  return { sha256, size, entries: listing.length, listing };
+  return lines.length === 1 && top !== undefined && top.kind === 'file' ? top.digest : manifestDigest(lines);
+}
+
+/**
+ * The digest `copyTree` records for what it copied, computed again from what is at `top` now:
+ * undo checks a quarantined copy with it before it goes back (a bit flip or a tampered file in
+ * the quarantine must not return to the ledger).
+ */
+export async function digestTree(top: string, options: CopyOptions = {}): Promise<{ sha256: string; size: number }> {
+  const lines: DigestLine[] = [];
+  let size = 0;
+  for (const entry of await walkTree(top)) {
+    checkAborted(options.signal);
+    const full = entry.rel === '' ? top : path.join(top, entry.rel);
+    if (entry.kind === 'directory') lines.push({ rel: entry.rel, kind: 'directory', size: 0, digest: '' });
+    else if (entry.kind === 'symlink') lines.push({ rel: entry.rel, kind: 'symlink', size: 0, digest: await readlink(full) });
+    else {
+      const hashed = await hashFile(full, options);
+      size += hashed.size;
+      lines.push({ rel: entry.rel, kind: 'file', size: hashed.size, digest: hashed.sha256 });
+    }
+  }
+  return { sha256: treeDigest(lines), size };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ExternalError, UserError } from '../core/errors.js';
+import { pollUntil } from '../core/poll.js';
 
 /**
  * EBS snapshots through the AWS SDK v3 (EC2 Query API). Region, endpoint, profile and
@@ -107,26 +108,26 @@ export async function waitForEbsSnapshot(
   snapshotId: string,
   options: { timeoutMs: number; intervalMs: number; signal?: AbortSignal | undefined; onProgress?: (snapshot: EbsSnapshot) => void },
 ): Promise<EbsSnapshot> {
-  const deadline = Date.now() + options.timeoutMs;
   let lastProgress: number | null | undefined;
-  for (;;) {
+  const cancelled = () => new ExternalError(`Waiting for ${snapshotId} was cancelled; the snapshot goes on in AWS.`, { command: 'aws-sdk', args: ['DescribeSnapshots', snapshotId] });
+  const result = await pollUntil<EbsSnapshot>(async () => {
     const snapshot = await describeEbsSnapshot(client, snapshotId, options.signal);
     if (snapshot.progress !== lastProgress) {
       lastProgress = snapshot.progress;
       options.onProgress?.(snapshot);
     }
-    if (snapshot.state === 'completed') return snapshot;
     if (snapshot.state === 'error') {
       throw new ExternalError(`EBS snapshot ${snapshotId} failed${snapshot.stateMessage ? `: ${snapshot.stateMessage}` : ''}.`, { command: 'aws-sdk', args: ['DescribeSnapshots', snapshotId] });
     }
-    if (Date.now() >= deadline) {
-      throw new ExternalError(`EBS snapshot ${snapshotId} was still ${snapshot.state} (${snapshot.progress ?? '?'}%) after ${Math.round(options.timeoutMs / 1000)} s.`, { command: 'aws-sdk', args: ['DescribeSnapshots', snapshotId] }, {
-        hint: `The snapshot goes on in AWS; check it with: aws ec2 describe-snapshots --snapshot-ids ${snapshotId}. A first snapshot of a large volume can take hours (--wait-timeout).`,
-      });
-    }
-    if (options.signal?.aborted) throw new ExternalError(`Waiting for ${snapshotId} was cancelled; the snapshot goes on in AWS.`, { command: 'aws-sdk', args: ['DescribeSnapshots', snapshotId] });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Math.min(options.intervalMs, deadline - Date.now()))));
-  }
+    return { done: snapshot.state === 'completed', value: snapshot };
+  }, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs, signal: options.signal, stopBeforeDeadline: false }).catch((error: unknown) => {
+    throw options.signal?.aborted ? cancelled() : error;
+  });
+  if (result.ok) return result.value;
+  const snapshot = result.last;
+  throw new ExternalError(`EBS snapshot ${snapshotId} was still ${snapshot?.state ?? '?'} (${snapshot?.progress ?? '?'}%) after ${Math.round(options.timeoutMs / 1000)} s.`, { command: 'aws-sdk', args: ['DescribeSnapshots', snapshotId] }, {
+    hint: `The snapshot goes on in AWS; check it with: aws ec2 describe-snapshots --snapshot-ids ${snapshotId}. A first snapshot of a large volume can take hours (--wait-timeout).`,
+  });
 }
 
 interface SdkSnapshot {

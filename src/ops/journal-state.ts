@@ -1,10 +1,13 @@
 import type {
   ClosedRecord,
   CopiedRecord,
+  DamagedLine,
   HeaderRecord,
   IntentRecord,
   JournalContents,
   KeepRecord,
+  ToolEndRecord,
+  ToolStartRecord,
   TornTail,
   UndoConflictRecord,
   UndoEndRecord,
@@ -24,6 +27,8 @@ export interface ItemState {
   readonly undone: UndoneRecord | null;
   /** The last undo refused this item; cleared when a later undo succeeds. */
   readonly conflict: UndoConflictRecord | null;
+  /** Made by the apply and moved aside afterwards (intent.created): undo leaves it here. */
+  readonly created: boolean;
 }
 
 export interface JournalState {
@@ -34,6 +39,9 @@ export interface JournalState {
   readonly undoRuns: number;
   readonly lastUndoEnd: UndoEndRecord | null;
   readonly torn: TornTail | null;
+  /** create-snapshot: its start and its end, as journaled (null when it never started / ended). */
+  readonly tool: { readonly start: ToolStartRecord | null; readonly end: ToolEndRecord | null };
+  readonly damaged: readonly DamagedLine[];
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -45,12 +53,18 @@ export function foldJournal(contents: JournalContents): JournalState {
   let closed: ClosedRecord | null = null;
   let undoRuns = 0;
   let lastUndoEnd: UndoEndRecord | null = null;
+  let toolStart: ToolStartRecord | null = null;
+  let toolEnd: ToolEndRecord | null = null;
   for (const record of contents.records) {
     switch (record.type) {
       case 'intent': {
         const existing = items.get(record.id);
-        if (existing) existing.intent = record;
-        else items.set(record.id, { intent: record, copied: null, done: false, failed: false, undoIntent: false, undone: null, conflict: null });
+        if (existing) {
+          existing.intent = record;
+          existing.created = record.created === true;
+        } else {
+          items.set(record.id, { intent: record, copied: null, done: false, failed: false, undoIntent: false, undone: null, conflict: null, created: record.created === true });
+        }
         break;
       }
       case 'copied':
@@ -85,7 +99,24 @@ export function foldJournal(contents: JournalContents): JournalState {
         break;
       case 'repair':
         break;
+      case 'tool-start':
+        toolStart = record;
+        toolEnd = null;
+        break;
+      case 'tool-end':
+        toolEnd = record;
+        break;
     }
   }
-  return { header: contents.header, items: [...items.values()], kept, closed, undoRuns, lastUndoEnd, torn: contents.torn };
+  return {
+    header: contents.header,
+    items: [...items.values()],
+    kept,
+    closed,
+    undoRuns,
+    lastUndoEnd,
+    torn: contents.torn,
+    tool: { start: toolStart, end: toolEnd },
+    damaged: contents.damaged,
+  };
 }

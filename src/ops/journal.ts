@@ -4,9 +4,10 @@ import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { JournalError } from '../core/errors.js';
 import type { Slot } from '../core/slot.js';
-import { toJson } from '../output/json.js';
+import { toJson } from '../core/json.js';
 import { fsyncDirectory } from './fs-util.js';
-import { killPoint, killPointsArmed } from './kill-point.js';
+import { cutTornTail, splitJournal, writeDurably, type TornTail } from './journal-file.js';
+import { killPoint } from './kill-point.js';
 
 /**
  * The quarantine journal: JSON lines, one record per line, each line written with a single
@@ -63,6 +64,13 @@ export interface IntentRecord {
   /** Number of entries (1 for a file or symlink; the tree's entries for a directory). */
   readonly entries: number;
   readonly label?: string | undefined;
+  /**
+   * The item did not exist before the apply: ledger-tool made it (the new archive, a bank
+   * snapshot), and it was moved aside afterwards (a bank hash or shred version that differs
+   * from the announcement, or `undo --include-new`). Undo leaves it in the quarantine: putting
+   * it back would make the validator load a snapshot that the undo is meant to give up.
+   */
+  readonly created?: boolean | undefined;
 }
 
 /** A copy is complete and verified at `destination`; the source may now be deleted. */
@@ -102,6 +110,39 @@ export interface KeepRecord {
   readonly size: number;
   readonly sha256?: string | undefined;
   readonly label?: string | undefined;
+}
+
+/** An entry ledger-tool left in a snapshot folder, with the root it would be moved aside from. */
+export interface NewEntry {
+  readonly path: string;
+  readonly root: string;
+  readonly relativePath: string;
+}
+
+/** agave-ledger-tool create-snapshot is about to start (the moves are done and journaled). */
+export interface ToolStartRecord {
+  readonly v: 1;
+  readonly type: 'tool-start';
+  readonly at: string;
+  readonly command: readonly string[];
+  readonly logFile: string;
+}
+
+export type ToolOutcome = 'succeeded' | 'failed' | 'timed-out' | 'interrupted';
+
+/** create-snapshot ended; `created` and `newEntries` only when it succeeded. */
+export interface ToolEndRecord {
+  readonly v: 1;
+  readonly type: 'tool-end';
+  readonly at: string;
+  readonly outcome: ToolOutcome;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly message?: string | undefined;
+  /** Slot as a decimal string (u64). */
+  readonly created?: { readonly slot: string; readonly bankHash: string; readonly shredVersion: number | null; readonly archivePath: string } | undefined;
+  /** Archives and bank snapshots at or after X found after the run: all new, since the older ones had been moved aside. */
+  readonly newEntries?: readonly NewEntry[] | undefined;
 }
 
 export type CloseOutcome = 'complete' | 'failed' | 'cancelled';
@@ -176,17 +217,21 @@ export type JournalRecord =
   | UndoneRecord
   | UndoConflictRecord
   | UndoEndRecord
-  | RepairRecord;
+  | RepairRecord
+  | ToolStartRecord
+  | ToolEndRecord;
 
 type WithoutV<T> = T extends unknown ? Omit<T, 'v'> : never;
 export type NewRecord = WithoutV<JournalRecord>;
 export type NewHeader = Omit<HeaderRecord, 'v' | 'type' | 'format'>;
 
-export interface TornTail {
-  /** Byte offset where the torn line starts (the journal's valid length). */
-  readonly offset: number;
-  readonly bytes: number;
-  readonly text: string;
+export type { TornTail };
+
+/** A line before the last that does not read as a record (lenient reading only). */
+export interface DamagedLine {
+  /** 1-based line number in the journal. */
+  readonly line: number;
+  readonly reason: string;
 }
 
 export interface JournalContents {
@@ -195,6 +240,16 @@ export interface JournalContents {
   readonly records: readonly JournalRecord[];
   /** The last line, cut short by a crash in the middle of its write; null when intact. */
   readonly torn: TornTail | null;
+  /** Unreadable lines in the middle, skipped (lenient reading); always empty otherwise. */
+  readonly damaged: readonly DamagedLine[];
+}
+
+export interface ReadJournalOptions {
+  /**
+   * Skip unreadable lines after the header instead of refusing the whole journal, and list them
+   * in `damaged`: status and undo then still see (and put back) what the readable records say.
+   */
+  readonly lenient?: boolean | undefined;
 }
 
 /** Fields each record type must have, with their JSON types; checked on read. */
@@ -215,6 +270,8 @@ const REQUIRED: Record<JournalRecord['type'] | 'header', Record<string, 'string'
   'undo-conflict': { id: 'string', reason: 'string', paths: 'object' },
   'undo-end': { restored: 'number', conflicts: 'number', missing: 'number' },
   repair: { tornBytes: 'number' },
+  'tool-start': { at: 'string', logFile: 'string' },
+  'tool-end': { at: 'string', outcome: 'string' },
 };
 
 function parseRecord(line: string, lineNo: number, journalPath: string): HeaderRecord | JournalRecord {
@@ -260,48 +317,32 @@ function parseRecord(line: string, lineNo: number, journalPath: string): HeaderR
  * because every record is on disk before its action begins. A bad line anywhere else is
  * corruption and an error.
  */
-export async function readJournal(journalPath: string): Promise<JournalContents> {
+export async function readJournal(journalPath: string, options: ReadJournalOptions = {}): Promise<JournalContents> {
   let buffer: Buffer;
   try {
     buffer = await readFile(journalPath);
   } catch (cause) {
     throw new JournalError(`Cannot read the journal ${journalPath}: ${(cause as Error).message}.`, journalPath, { cause });
   }
-  const lines: { text: string; offset: number }[] = [];
-  let start = 0;
-  while (start < buffer.length) {
-    const nl = buffer.indexOf(0x0a, start);
-    const end = nl === -1 ? buffer.length : nl + 1;
-    lines.push({ text: buffer.subarray(start, end).toString('utf8'), offset: start });
-    start = end;
-  }
-  let torn: TornTail | null = null;
+  const { lines, torn } = splitJournal(buffer);
   const parsed: (HeaderRecord | JournalRecord)[] = [];
-  for (const [index, line] of lines.entries()) {
-    const isLast = index === lines.length - 1;
-    const complete = line.text.endsWith('\n');
-    if (isLast) {
-      // Only a line that is not JSON can be a torn write; valid JSON of another version or
-      // shape is an error like anywhere else.
-      let isJson = false;
-      if (complete) {
-        try {
-          JSON.parse(line.text);
-          isJson = true;
-        } catch {
-          isJson = false;
-        }
-      }
-      const record = isJson ? parseRecord(line.text, index + 1, journalPath) : undefined;
-      if (record === undefined) {
-        torn = { offset: line.offset, bytes: buffer.length - line.offset, text: line.text.slice(0, 200) };
-      } else {
-        parsed.push(record);
-      }
-    } else {
-      parsed.push(parseRecord(line.text, index + 1, journalPath));
+  const damaged: DamagedLine[] = [];
+  /** The header must read; after it, a lenient reader skips and lists what does not. */
+  const parseOrSkip = (text: string, lineNo: number): void => {
+    if (options.lenient !== true || lineNo === 1) {
+      parsed.push(parseRecord(text, lineNo, journalPath));
+      return;
     }
-  }
+    try {
+      const record = parseRecord(text, lineNo, journalPath);
+      if (record.type === 'header') damaged.push({ line: lineNo, reason: 'a second header' });
+      else parsed.push(record);
+    } catch (error) {
+      if (!(error instanceof JournalError)) throw error;
+      damaged.push({ line: lineNo, reason: error.message.replace(`${journalPath}, line ${lineNo}: `, '') });
+    }
+  };
+  for (const line of lines) parseOrSkip(line.text, line.number);
   const [header, ...rest] = parsed;
   if (header === undefined && torn !== null) {
     throw new JournalError(`${journalPath} was cut short before its header was complete: the run stopped before moving anything.`, journalPath, {
@@ -314,7 +355,7 @@ export async function readJournal(journalPath: string): Promise<JournalContents>
   if (rest.some((r) => r.type === 'header')) {
     throw new JournalError(`${journalPath} has a second header.`, journalPath);
   }
-  return { path: journalPath, header, records: rest as JournalRecord[], torn };
+  return { path: journalPath, header, records: rest as JournalRecord[], torn, damaged };
 }
 
 /**
@@ -356,16 +397,15 @@ export class JournalWriter {
    * is cut off first, so the next record starts on a line of its own, and a `repair` record
    * keeps what was cut.
    */
-  static async open(journalPath: string): Promise<{ writer: JournalWriter; contents: JournalContents }> {
-    const contents = await readJournal(journalPath);
+  static async open(journalPath: string, options: ReadJournalOptions = {}): Promise<{ writer: JournalWriter; contents: JournalContents }> {
+    const contents = await readJournal(journalPath, options);
     const handle = await open(journalPath, fsConstants.O_RDWR | fsConstants.O_APPEND);
     const ids = contents.records.flatMap((r) => ('id' in r ? [r.id] : []));
     const highest = ids.reduce((max, id) => Math.max(max, Number(/[0-9]+$/.exec(id)?.[0] ?? 0)), 0);
     const writer = new JournalWriter(journalPath, handle, highest + 1);
     try {
       if (contents.torn !== null) {
-        await handle.truncate(contents.torn.offset);
-        await handle.sync();
+        await cutTornTail(handle, contents.torn);
         await writer.append({
           type: 'repair',
           at: new Date().toISOString(),
@@ -415,18 +455,7 @@ export class JournalWriter {
   private async writeLinesUnchecked(lines: readonly object[]): Promise<void> {
     // Only the header holds a bigint (the slot); JSON.stringify is much faster for the rest.
     const text = lines.map((line) => ((line as { type?: string }).type === 'header' ? toJson(line, 0) : JSON.stringify(line)) + '\n');
-    const buffer = Buffer.from(text.join(''), 'utf8');
-    let written = 0;
-    if (killPointsArmed() && buffer.length > 1) {
-      // Test only: write half a line, so that a kill here leaves the torn tail a crash can leave.
-      written = (await this.handle.write(buffer, 0, buffer.length >> 1)).bytesWritten;
-      killPoint('journal-half-written');
-    }
-    while (written < buffer.length) {
-      const { bytesWritten } = await this.handle.write(buffer, written, buffer.length - written);
-      written += bytesWritten;
-    }
-    await this.handle.sync();
+    await writeDurably(this.handle, text.join(''), { tornKillPoint: true });
     killPoint('journal');
   }
 

@@ -1,15 +1,25 @@
 /**
- * TEST-ONLY fault injection for the crash-safety suite (test/ops/fault-injection.test.ts).
+ * TEST-ONLY fault injection for the crash-safety suite (test/ops/fault-*.test.ts).
  *
  * The move engine calls `killPoint()` after every step that changes the disk: each journal
- * write, each rename, each copied chunk, each deletion. When the environment variable
- * `SNAPPLAN_TEST_KILL_AFTER=<n>` is set, the n-th step sends SIGKILL to this very process, which
- * is exactly what a power cut or an OOM kill looks like to the journal: no handler runs, no
- * buffer is flushed. Without the variable this is a counter increment and nothing else.
+ * write, each rename, each copied chunk, each deletion. The n-th step sends SIGKILL to this
+ * very process, which is exactly what a power cut or an OOM kill looks like to the journal: no
+ * handler runs, no buffer is flushed.
  *
- * `SNAPPLAN_TEST_KILL_TRACE=1` prints each step on stderr, to find which step a failing kill
- * point hit.
+ * It is armed only when BOTH variables are set:
+ *   SNAPPLAN_I_AM_A_TEST_HARNESS=fault-injection   (exactly this value)
+ *   SNAPPLAN_TEST_KILL_AFTER=<n>                   (the step to die at)
+ * A stray SNAPPLAN_TEST_KILL_AFTER left in an operator's shell (a copied test command, an old
+ * profile) must never kill a real apply half-way, so one variable alone does nothing; the
+ * second one says in its name and value that this is a test harness. Without both, a kill
+ * point is a counter increment and nothing else.
+ *
+ * `SNAPPLAN_TEST_KILL_TRACE=1` (with the harness variable too) prints each step on stderr, to
+ * find which step a failing kill point hit.
  */
+
+export const HARNESS_VARIABLE = 'SNAPPLAN_I_AM_A_TEST_HARNESS';
+export const HARNESS_VALUE = 'fault-injection';
 
 let configured = false;
 let killAfter = 0;
@@ -18,9 +28,10 @@ let steps = 0;
 
 function configure(): void {
   configured = true;
+  const harness = process.env[HARNESS_VARIABLE] === HARNESS_VALUE;
   const raw = process.env.SNAPPLAN_TEST_KILL_AFTER;
-  killAfter = raw !== undefined && /^[0-9]+$/.test(raw) ? Number(raw) : 0;
-  trace = process.env.SNAPPLAN_TEST_KILL_TRACE === '1';
+  killAfter = harness && raw !== undefined && /^[0-9]+$/.test(raw) ? Number(raw) : 0;
+  trace = harness && process.env.SNAPPLAN_TEST_KILL_TRACE === '1';
 }
 
 export function killPoint(label: string): void {

@@ -61,12 +61,13 @@ function parseLock(text: string): LockInfo | 'unreadable' {
 }
 
 function heldError(lockPath: string, holder: LockInfo): LockHeldError {
-  const what = holder.purpose === undefined ? '' : ` (${holder.purpose})`;
+  const who = holder.purpose === undefined ? 'snapplan' : `snapplan ${holder.purpose}`;
+  const ledger = path.dirname(lockPath);
   return new LockHeldError(
-    `Another snapplan${what} is working on this ledger: pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}.`,
+    `Another ${who} (pid ${holder.pid} on ${holder.hostname}, since ${holder.startedAt}) holds the ledger ${ledger}; nothing was changed.`,
     lockPath,
     { pid: holder.pid, hostname: holder.hostname, startedAt: holder.startedAt },
-    { hint: `Wait for it to finish. If that process is gone (another host cannot be checked), delete ${lockPath}.` },
+    { hint: `Wait for it to finish (snapplan status --ledger ${ledger} shows it). If that process is gone (another host cannot be checked), delete ${lockPath}.` },
   );
 }
 

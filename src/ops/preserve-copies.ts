@@ -2,7 +2,7 @@ import { link, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
-import { copyFileVerified } from './copy.js';
+import { copyFileVerified, hashFile } from './copy.js';
 import { ensureDirectory, fsyncDirectory, lstatOrNull, wrapFsError } from './fs-util.js';
 import type { JournalWriter, KeepRecord } from './journal.js';
 import { STAGING_DIR } from './quarantine.js';
@@ -106,12 +106,23 @@ export interface RestoredKept {
  * snapshot folder, agave#3198). Only missing originals are restored: an existing file is never
  * replaced. Undo does not call this on its own: the caller decides (and reports) it.
  */
-export async function restoreKeptCopies(kept: readonly KeepRecord[], options: { forceCopy?: boolean } = {}): Promise<RestoredKept[]> {
+export async function restoreKeptCopies(
+  kept: readonly KeepRecord[],
+  options: { forceCopy?: boolean | undefined; onRefused?: ((record: KeepRecord, reason: string) => void) | undefined } = {},
+): Promise<RestoredKept[]> {
   const restored: RestoredKept[] = [];
   for (const record of kept) {
     if ((await lstatOrNull(record.source)) !== null) continue;
     const stats = await lstatOrNull(record.destination);
     if (stats === null || !stats.isFile()) continue;
+    if (record.sha256 !== undefined) {
+      // A copied safety copy has its sha256 in the journal: a changed one does not go back.
+      const now = await hashFile(record.destination);
+      if (now.sha256 !== record.sha256) {
+        options.onRefused?.(record, `the safety copy ${record.destination} has sha256 ${now.sha256}, but ${record.sha256} was recorded`);
+        continue;
+      }
+    }
     await ensureDirectory(path.dirname(record.source));
     let method: 'link' | 'copy' = 'link';
     try {

@@ -1,4 +1,5 @@
 import type { Slot } from '../core/slot.js';
+import { utcStamp } from '../core/time.js';
 
 // Apart from quarantine-dir.ts so that `plan`, which names the folder in its printed commands,
 // does not load the journal and the move engine.
@@ -7,6 +8,5 @@ import type { Slot } from '../core/slot.js';
 export const QUARANTINE_FOLDER_PATTERN = /^snapplan-([0-9]{8}T[0-9]{6}Z)-slot-([0-9]+)(?:-([0-9]+))?$/;
 
 export function quarantineFolderName(now: Date, slot: Slot, sequence = 1): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.[0-9]+Z$/, 'Z');
-  return `snapplan-${stamp}-slot-${slot}${sequence > 1 ? `-${sequence}` : ''}`;
+  return `snapplan-${utcStamp(now)}-slot-${slot}${sequence > 1 ? `-${sequence}` : ''}`;
 }

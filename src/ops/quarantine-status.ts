@@ -5,7 +5,7 @@ import { isErrno } from '../core/fs-errors.js';
 import type { Slot } from '../core/slot.js';
 import { lstatOrNull } from './fs-util.js';
 import { JOURNAL_FILE, readJournal } from './journal.js';
-import type { CloseOutcome, HeaderRecord, KeepRecord } from './journal.js';
+import type { CloseOutcome, DamagedLine, HeaderRecord, KeepRecord, NewEntry, ToolOutcome } from './journal.js';
 import { foldJournal } from './journal-state.js';
 import type { JournalState } from './journal-state.js';
 import { liveness } from './process-identity.js';
@@ -21,6 +21,9 @@ import { QUARANTINE_FOLDER_PATTERN } from './quarantine-dir.js';
  * - `partly-undone`: an undo ran but some items are still in quarantine (conflicts, or it crashed).
  */
 export type QuarantineState = 'in-progress' | 'crashed' | 'complete' | 'failed' | 'cancelled' | 'undone' | 'partly-undone';
+
+/** create-snapshot as the journal tells it; `running` only while its snapplan still runs. */
+export type ToolState = 'not-run' | 'running' | ToolOutcome;
 
 export interface QuarantineSummary {
   readonly dir: string;
@@ -40,9 +43,20 @@ export interface QuarantineSummary {
     readonly undone: number;
     /** Failed before the source was touched, or never started. */
     readonly notMoved: number;
-    /** Refused by the last undo. */
+    /** Refused by the last undo (something in the way, or a copy that failed its sha256 check). */
     readonly conflicts: number;
+    /** Made by the apply (ledger-tool's output) and moved aside; undo leaves them here. */
+    readonly createdAside: number;
   };
+  readonly tool: {
+    readonly state: ToolState;
+    readonly command: readonly string[] | null;
+    readonly logFile: string | null;
+    readonly created: { readonly slot: string; readonly bankHash: string; readonly shredVersion: number | null; readonly archivePath: string } | null;
+    readonly newEntries: readonly NewEntry[];
+  };
+  /** Journal lines that could not be read (skipped): the quarantine may hold more than it says. */
+  readonly damaged: readonly DamagedLine[];
   readonly bytes: { readonly quarantined: number; readonly kept: number };
   readonly kept: readonly KeepRecord[];
   /** The journal's last line was cut by a crash. */
@@ -66,9 +80,13 @@ export function summarise(dir: string, journalPath: string, state: JournalState)
   let undone = 0;
   let notMoved = 0;
   let conflicts = 0;
+  let createdAside = 0;
   let bytes = 0;
   for (const item of state.items) {
-    if (item.undone !== null) {
+    if (item.created && item.undone === null) {
+      if (item.done) createdAside += 1;
+      else if (!item.failed) unfinished += 1;
+    } else if (item.undone !== null) {
       if (item.undone.how === 'never-moved') notMoved += 1;
       else undone += 1;
     } else if (item.failed && item.copied === null) {
@@ -89,6 +107,8 @@ export function summarise(dir: string, journalPath: string, state: JournalState)
   } else {
     stateName = life === 'dead' ? 'crashed' : 'in-progress';
   }
+  const { start, end } = state.tool;
+  const toolState: ToolState = start === null ? 'not-run' : end !== null ? end.outcome : state.closed === null && life !== 'dead' ? 'running' : 'interrupted';
   return {
     dir,
     journalPath,
@@ -97,7 +117,15 @@ export function summarise(dir: string, journalPath: string, state: JournalState)
     ledger: header.ledger,
     state: stateName,
     writer: { pid: header.pid, host: header.host, liveness: life },
-    items: { total: state.items.length, quarantined, unfinished, undone, notMoved, conflicts },
+    items: { total: state.items.length, quarantined, unfinished, undone, notMoved, conflicts, createdAside },
+    tool: {
+      state: toolState,
+      command: start?.command ?? null,
+      logFile: start?.logFile ?? null,
+      created: end?.created ?? null,
+      newEntries: end?.newEntries ?? [],
+    },
+    damaged: state.damaged,
     bytes: { quarantined: bytes, kept: state.kept.reduce((sum, k) => sum + k.size, 0) },
     kept: state.kept,
     tornLine: state.torn !== null,
@@ -107,7 +135,7 @@ export function summarise(dir: string, journalPath: string, state: JournalState)
 /** Reads one quarantine's journal. */
 export async function quarantineStatus(quarantineDir: string): Promise<QuarantineSummary> {
   const journalPath = path.join(quarantineDir, JOURNAL_FILE);
-  return summarise(quarantineDir, journalPath, foldJournal(await readJournal(journalPath)));
+  return summarise(quarantineDir, journalPath, foldJournal(await readJournal(journalPath, { lenient: true })));
 }
 
 /**

@@ -31,7 +31,8 @@ export interface QuarantineItem {
   readonly label?: string | undefined;
 }
 
-export type QuarantinePhase = 'move' | 'copy' | 'delete-source' | 'done';
+/** `copying`: bytes of a copy arrived (reported per chunk, for speed and ETA). */
+export type QuarantinePhase = 'move' | 'copy' | 'copying' | 'delete-source' | 'done';
 
 export interface QuarantineProgress {
   readonly phase: QuarantinePhase;
@@ -55,6 +56,8 @@ export interface QuarantineOptions {
   readonly signal?: AbortSignal | undefined;
   /** Renames announced per journal write (group commit). */
   readonly batchSize?: number | undefined;
+  /** The items were made by the apply (ledger-tool's output): journaled so undo leaves them here. */
+  readonly created?: boolean | undefined;
 }
 
 export interface MovedItem {
@@ -209,8 +212,9 @@ export async function previewQuarantine(
   return { items: list, bytesToCopy: sum('copy'), bytesToRename: sum('rename') };
 }
 
-function intentFor(move: PlannedMove, id: string, method: MoveMethod): Omit<IntentRecord, 'v'> {
+function intentFor(move: PlannedMove, id: string, method: MoveMethod, created: boolean): Omit<IntentRecord, 'v'> {
   return {
+    ...(created ? { created: true } : {}),
     type: 'intent',
     id,
     at: new Date().toISOString(),
@@ -254,7 +258,7 @@ export async function quarantine(items: readonly QuarantineItem[], options: Quar
     const staging = path.join(stagingDir, id);
     await ensureDirectory(stagingDir);
     await ensureDirectory(path.dirname(move.destination));
-    if (!announced) await journal.append(intentFor(move, id, 'copy'));
+    if (!announced) await journal.append(intentFor(move, id, 'copy', options.created === true));
     progress('copy', move);
     let result;
     try {
@@ -262,6 +266,7 @@ export async function quarantine(items: readonly QuarantineItem[], options: Quar
         signal: options.signal,
         onBytes: (n) => {
           bytesDone += n;
+          progress('copying', move);
         },
       });
       if ((await lstatOrNull(move.destination)) !== null) {
@@ -314,7 +319,7 @@ export async function quarantine(items: readonly QuarantineItem[], options: Quar
     }
     for (const dir of new Set(batch.map((m) => path.dirname(m.destination)))) await ensureDirectory(dir);
     const ids = batch.map(() => journal.newId('q'));
-    await journal.append(batch.map((move, i) => intentFor(move, ids[i]!, 'rename')));
+    await journal.append(batch.map((move, i) => intentFor(move, ids[i]!, 'rename', options.created === true)));
     const done: NewRecord[] = [];
     const dirs = new Set<string>();
     let failure: unknown;
@@ -335,7 +340,7 @@ export async function quarantine(items: readonly QuarantineItem[], options: Quar
       } catch (error) {
         if (isErrno(error, 'EXDEV')) {
           // Same device number but another mount (a bind mount): copy instead, re-announced.
-          await journal.append(intentFor(move, id, 'copy'));
+          await journal.append(intentFor(move, id, 'copy', options.created === true));
           try {
             await copyOne(move, id, true);
           } catch (copyError) {

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile, rename, rmdir, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { ensureDirectory, fsyncDirectory, lstatOrNull, wrapFsError } from './fs-util.js';
+import { utcStamp } from '../core/time.js';
 
 /**
  * Putting an extracted tree in place by rename only (staging is beside the target, on the same
@@ -29,10 +30,6 @@ export interface SwapRecord {
 
 export const OLD_INFIX = '.snapplan-old-';
 
-/** `20261121T120000Z`: sorts as time, safe in file names. */
-export function utcStamp(now: Date): string {
-  return now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
-}
 
 export function oldDirFor(dataDir: string, now: Date): string {
   return `${dataDir}${OLD_INFIX}${utcStamp(now)}`;

@@ -3,6 +3,7 @@ import { openSync, closeSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { ExternalError, UserError } from '../core/errors.js';
+import { pollUntil } from '../core/poll.js';
 import { capture, describeExit, tailLines } from '../core/process.js';
 import { liveness, processStartTicks } from './process-identity.js';
 
@@ -231,11 +232,6 @@ function hostname(): string {
 }
 
 /** Polls `done` every 100 ms until it is true or `timeoutMs` passes. */
-export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 100): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await done()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  return (await pollUntil(() => ({ done: done(), value: undefined }), { timeoutMs, intervalMs: 100, stopBeforeDeadline: false })).ok;
 }

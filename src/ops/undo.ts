@@ -3,15 +3,17 @@ import { readdir, readlink, rename, rm, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { OperationCancelledError, UndoConflictError, UserError } from '../core/errors.js';
 import { isErrno } from '../core/fs-errors.js';
-import { copyTree, hashFile } from './copy.js';
+import { copyTree, digestTree, hashFile } from './copy.js';
 import { ensureDirectory, fsyncDirectory, lstatOrNull, wrapFsError } from './fs-util.js';
-import type { HeaderRecord, KeepRecord, UndoneHow } from './journal.js';
-import { JournalWriter } from './journal.js';
+import type { DamagedLine, HeaderRecord, KeepRecord, UndoneHow } from './journal.js';
+import { JOURNAL_FILE, JournalWriter } from './journal.js';
+import { readJournal } from './journal.js';
 import { foldJournal } from './journal-state.js';
 import type { ItemState } from './journal-state.js';
 import { killPoint } from './kill-point.js';
 import { liveness } from './process-identity.js';
 import { STAGING_DIR } from './quarantine.js';
+import { walkTree } from './tree.js';
 
 /**
  * Puts quarantined items back, from the journal alone, whatever point a crash interrupted the
@@ -36,7 +38,12 @@ export interface UndoOptions {
   readonly onProgress?: ((progress: { index: number; total: number; source: string; outcome: UndoOutcome }) => void) | undefined;
 }
 
-export type UndoOutcome = UndoneHow | 'was-undone' | 'conflict' | 'missing';
+/**
+ * `left-aside`: made by the apply (ledger-tool's new archive), stays in the quarantine.
+ * `hash-mismatch`: the quarantined copy no longer has the sha256 the journal recorded when it
+ * was copied; it stays in the quarantine, untouched.
+ */
+export type UndoOutcome = UndoneHow | 'was-undone' | 'conflict' | 'missing' | 'left-aside' | 'hash-mismatch';
 
 export interface UndoItemResult {
   readonly id: string;
@@ -44,6 +51,8 @@ export interface UndoItemResult {
   readonly destination: string;
   readonly outcome: UndoOutcome;
   readonly conflict?: UndoConflictError | undefined;
+  /** For `hash-mismatch`: what differs. */
+  readonly mismatch?: string | undefined;
 }
 
 export interface UndoResult {
@@ -58,6 +67,44 @@ export interface UndoResult {
   readonly kept: readonly KeepRecord[];
   /** The journal's last line had been torn by a crash (and was repaired). */
   readonly repairedTornLine: boolean;
+  /** Items whose quarantined copy failed its sha256 check: they stay in the quarantine. */
+  readonly mismatches: readonly UndoItemResult[];
+  /** Items made by the apply, moved aside, left in the quarantine. */
+  readonly leftAside: readonly UndoItemResult[];
+  /** Unreadable journal lines that were skipped: the records on them could not be acted on. */
+  readonly damaged: readonly DamagedLine[];
+  /** With a damaged journal: what is still in the quarantine that no readable record explains. */
+  readonly unexplained: readonly string[];
+}
+
+/** What undo would do with one item (`undo --dry-run`), read-only. */
+export type UndoAction =
+  | 'move-back'
+  | 'merge-back'
+  | 'drop-copy'
+  | 'already-in-place'
+  | 'never-moved'
+  | 'was-undone'
+  | 'left-aside'
+  | 'missing'
+  | 'conflict'
+  | 'hash-mismatch';
+
+export interface UndoPreviewItem {
+  readonly id: string;
+  readonly source: string;
+  readonly destination: string;
+  readonly action: UndoAction;
+  readonly size: number;
+  /** Why, for conflict and hash-mismatch. */
+  readonly detail?: string | undefined;
+}
+
+export interface UndoPreview {
+  readonly journalPath: string;
+  readonly items: readonly UndoPreviewItem[];
+  readonly kept: readonly KeepRecord[];
+  readonly damaged: readonly DamagedLine[];
 }
 
 /** Items renamed back per journal write (group commit), as in quarantine(). */
@@ -92,8 +139,71 @@ async function planMerge(from: string, to: string, actions: MergeAction[], confl
   }
 }
 
+type Classified =
+  | { readonly action: 'missing' | 'already-in-place' | 'never-moved' | 'drop-copy' | 'move-back' }
+  | { readonly action: 'merge-back'; readonly actions: readonly MergeAction[] }
+  | { readonly action: 'conflict'; readonly paths: readonly string[]; readonly reason: string }
+  | { readonly action: 'hash-mismatch'; readonly reason: string };
+
+/**
+ * Where one item's bytes are and what putting it back takes; read-only. A copy whose journal
+ * has its sha256 is hashed again before it may go back.
+ */
+async function classify(item: ItemState, signal: AbortSignal | undefined): Promise<Classified> {
+  const { intent } = item;
+  const { source, destination } = intent;
+  const [s, d] = [await lstatOrNull(source), await lstatOrNull(destination)];
+  if (d === null) {
+    if (s === null) return { action: 'missing' };
+    // Already where it belongs: never moved, or put back by an undo that crashed before its record.
+    return { action: item.undoIntent || item.done || item.copied !== null ? 'already-in-place' : 'never-moved' };
+  }
+  const sourceTouched = intent.method === 'copy' ? item.copied !== null : true;
+  // A copy that never got as far as `copied`: the source is whole and was never touched, the
+  // destination is a copy of it. Drop the copy.
+  if (s !== null && !sourceTouched) return { action: 'drop-copy' };
+  if (s !== null && !(item.undoIntent || (intent.method === 'copy' && !item.done))) {
+    return { action: 'conflict', paths: [source], reason: `${source} exists again (it was moved to the quarantine and something new is there now).` };
+  }
+  if (item.copied !== null) {
+    const now = await digestTree(destination, { signal });
+    if (now.sha256 !== item.copied.sha256) {
+      return {
+        action: 'hash-mismatch',
+        reason: `the quarantined copy ${destination} has sha256 ${now.sha256}, but ${item.copied.sha256} was recorded when it was copied`,
+      };
+    }
+  }
+  if (s === null) return { action: 'move-back' };
+  const actions: MergeAction[] = [];
+  const conflicts: string[] = [];
+  await planMerge(destination, source, actions, conflicts);
+  if (conflicts.length > 0) {
+    return { action: 'conflict', paths: conflicts, reason: `${conflicts.length === 1 ? `${conflicts[0]} differs` : `${conflicts.length} paths differ`} from the quarantined copy.` };
+  }
+  return { action: 'merge-back', actions };
+}
+
+/** `undo --dry-run`: what undo would do with each item, changing nothing (not even the journal). */
+export async function previewUndo(journalPath: string, options: { signal?: AbortSignal | undefined } = {}): Promise<UndoPreview> {
+  const contents = await readJournal(journalPath, { lenient: true });
+  const state = foldJournal(contents);
+  const items: UndoPreviewItem[] = [];
+  for (const item of state.items) {
+    const base = { id: item.intent.id, source: item.intent.source, destination: item.intent.destination, size: item.intent.size };
+    if (item.undone !== null) items.push({ ...base, action: 'was-undone' });
+    else if (item.created) items.push({ ...base, action: 'left-aside' });
+    else {
+      const c = await classify(item, options.signal);
+      const detail = c.action === 'conflict' || c.action === 'hash-mismatch' ? c.reason : undefined;
+      items.push({ ...base, action: c.action, detail });
+    }
+  }
+  return { journalPath, items, kept: state.kept, damaged: state.damaged };
+}
+
 export async function undo(journalPath: string, options: UndoOptions = {}): Promise<UndoResult> {
-  const { writer, contents } = await JournalWriter.open(journalPath);
+  const { writer, contents } = await JournalWriter.open(journalPath, { lenient: true });
   try {
     const state = foldJournal(contents);
     const header = state.header;
@@ -143,69 +253,57 @@ export async function undo(journalPath: string, options: UndoOptions = {}): Prom
       await fsyncDirectory(path.dirname(from));
     };
 
-    const resolve = async (item: ItemState): Promise<{ outcome: UndoOutcome; conflict?: UndoConflictError }> => {
+    const resolve = async (item: ItemState): Promise<{ outcome: UndoOutcome; conflict?: UndoConflictError; mismatch?: string }> => {
       const { intent } = item;
       const { source, destination } = intent;
-      const [s, d] = [await lstatOrNull(source), await lstatOrNull(destination)];
-      const sourceTouched = intent.method === 'copy' ? item.copied !== null : true;
-      const conflict = async (paths: string[], reason: string): Promise<{ outcome: UndoOutcome; conflict: UndoConflictError }> => {
-        const error = new UndoConflictError(
-          `Not putting back ${source}: ${reason}`,
-          source,
-          paths,
-          { hint: `Move ${paths.join(', ')} out of the way (or delete it if it is not needed), then run undo again. The quarantined copy is in ${destination}.` },
-        );
-        await writer.append({ type: 'undo-conflict', id: intent.id, reason, paths });
-        return { outcome: 'conflict', conflict: error };
-      };
       const finish = async (how: UndoneHow): Promise<{ outcome: UndoOutcome }> => {
         await writer.append({ type: 'undone', id: intent.id, how });
         return { outcome: how };
       };
-      if (d === null) {
-        if (s === null) return { outcome: 'missing' };
-        // Already where it belongs: never moved, or put back by an undo that crashed before its record.
-        return finish(item.undoIntent || item.done || item.copied !== null ? 'already-in-place' : 'never-moved');
+      const c = await classify(item, options.signal);
+      switch (c.action) {
+        case 'missing':
+          return { outcome: 'missing' };
+        case 'already-in-place':
+        case 'never-moved':
+          return finish(c.action);
+        case 'conflict': {
+          const error = new UndoConflictError(`Not putting back ${source}: ${c.reason}`, source, c.paths, {
+            hint: `Move ${c.paths.join(', ')} out of the way (or delete it if it is not needed), then run undo again. The quarantined copy is in ${destination}.`,
+          });
+          await writer.append({ type: 'undo-conflict', id: intent.id, reason: c.reason, paths: [...c.paths] });
+          return { outcome: 'conflict', conflict: error };
+        }
+        case 'hash-mismatch':
+          // Journaled like a refusal: the item stays where it is, and status counts it as refused.
+          await writer.append({ type: 'undo-conflict', id: intent.id, reason: `sha256 mismatch: ${c.reason}`, paths: [destination] });
+          return { outcome: 'hash-mismatch', mismatch: c.reason };
+        case 'move-back':
+          await writer.append({ type: 'undo-intent', id: intent.id });
+          await moveBack(destination, source);
+          return finish('moved-back');
+        case 'drop-copy':
+          await writer.append({ type: 'undo-intent', id: intent.id });
+          await rm(destination, { recursive: true, force: true });
+          killPoint('undo-drop-copy');
+          await fsyncDirectory(path.dirname(destination));
+          return finish('never-moved');
+        case 'merge-back':
+          await writer.append({ type: 'undo-intent', id: intent.id });
+          for (const action of c.actions) {
+            if (action.op === 'move') await moveBack(action.from, action.to);
+            else if (action.op === 'drop') await unlink(action.path);
+            else await rmdir(action.path);
+            killPoint('undo-merge');
+          }
+          await fsyncDirectory(path.dirname(destination));
+          return finish('moved-back');
       }
-      if (s === null) {
-        await writer.append({ type: 'undo-intent', id: intent.id });
-        await moveBack(destination, source);
-        return finish('moved-back');
-      }
-      // Both exist.
-      if (!sourceTouched) {
-        // A copy that never got as far as `copied`: the source is whole and was never touched, the
-        // destination is a copy of it. Drop the copy.
-        await writer.append({ type: 'undo-intent', id: intent.id });
-        await rm(destination, { recursive: true, force: true });
-        killPoint('undo-drop-copy');
-        await fsyncDirectory(path.dirname(destination));
-        return finish('never-moved');
-      }
-      const partOfOurWork = item.undoIntent || (intent.method === 'copy' && !item.done);
-      if (!partOfOurWork) {
-        return conflict([source], `${source} exists again (it was moved to the quarantine and something new is there now).`);
-      }
-      const actions: MergeAction[] = [];
-      const conflicts: string[] = [];
-      await planMerge(destination, source, actions, conflicts);
-      if (conflicts.length > 0) {
-        return conflict(conflicts, `${conflicts.length === 1 ? `${conflicts[0]} differs` : `${conflicts.length} paths differ`} from the quarantined copy.`);
-      }
-      await writer.append({ type: 'undo-intent', id: intent.id });
-      for (const action of actions) {
-        if (action.op === 'move') await moveBack(action.from, action.to);
-        else if (action.op === 'drop') await unlink(action.path);
-        else await rmdir(action.path);
-        killPoint('undo-merge');
-      }
-      await fsyncDirectory(path.dirname(destination));
-      return finish('moved-back');
     };
 
     let finished = 0;
-    const report = (item: ItemState, outcome: UndoOutcome, conflict?: UndoConflictError): void => {
-      results.push({ id: item.intent.id, source: item.intent.source, destination: item.intent.destination, outcome, conflict });
+    const report = (item: ItemState, outcome: UndoOutcome, conflict?: UndoConflictError, mismatch?: string): void => {
+      results.push({ id: item.intent.id, source: item.intent.source, destination: item.intent.destination, outcome, conflict, mismatch });
       options.onProgress?.({ index: finished, total: items.length, source: item.intent.source, outcome });
       finished += 1;
     };
@@ -219,7 +317,16 @@ export async function undo(journalPath: string, options: UndoOptions = {}): Prom
       for (const item of batch) {
         if (item.undone !== null) {
           report(item, 'was-undone');
-        } else if (options.forceCopy !== true && (await lstatOrNull(item.intent.source)) === null && (await lstatOrNull(item.intent.destination)) !== null) {
+        } else if (item.created) {
+          report(item, 'left-aside');
+        } else if (
+          options.forceCopy !== true &&
+          (await lstatOrNull(item.intent.source)) === null &&
+          (await lstatOrNull(item.intent.destination)) !== null &&
+          // A copy with a recorded sha256 goes back only if it still has it; one that does not
+          // takes the careful path, which refuses it and says why.
+          (item.copied === null || (await digestTree(item.intent.destination, { signal: options.signal })).sha256 === item.copied.sha256)
+        ) {
           quick.push(item);
         } else {
           slow.push(item);
@@ -258,25 +365,52 @@ export async function undo(journalPath: string, options: UndoOptions = {}): Prom
       }
       for (const item of slow) {
         if (options.signal?.aborted) throw new OperationCancelledError('Undo cancelled; run it again to finish.');
-        const { outcome, conflict } = await resolve(item);
-        if (outcome !== 'conflict' && outcome !== 'missing' && item.intent.method === 'copy') {
+        const { outcome, conflict, mismatch } = await resolve(item);
+        if (outcome !== 'conflict' && outcome !== 'missing' && outcome !== 'hash-mismatch' && item.intent.method === 'copy') {
           // A partial copy in staging is ours, and the source is now whole.
           await rm(path.join(quarantineDir, STAGING_DIR, item.intent.id), { recursive: true, force: true });
         }
-        report(item, outcome, conflict);
+        report(item, outcome, conflict, mismatch);
       }
     }
     await cleanQuarantine(quarantineDir, state.items);
     const conflicts = results.flatMap((r) => (r.conflict ? [r.conflict] : []));
     const missing = results.filter((r) => r.outcome === 'missing').map((r) => r.source);
     const restored = results.filter((r) => r.outcome === 'moved-back').length;
-    await writer.append({ type: 'undo-end', at: new Date().toISOString(), restored, conflicts: conflicts.length, missing: missing.length });
+    const mismatches = results.filter((r) => r.outcome === 'hash-mismatch');
+    await writer.append({ type: 'undo-end', at: new Date().toISOString(), restored, conflicts: conflicts.length + mismatches.length, missing: missing.length });
     const order = new Map(state.items.map((item, i) => [item.intent.id, i]));
     results.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    return { journalPath, items: results, restored, conflicts, missing, kept: state.kept, repairedTornLine: contents.torn !== null };
+    const held = results.filter((r) => r.outcome === 'conflict' || r.outcome === 'hash-mismatch' || r.outcome === 'left-aside').map((r) => r.destination);
+    return {
+      journalPath,
+      items: results,
+      restored,
+      conflicts,
+      missing,
+      kept: state.kept,
+      repairedTornLine: contents.torn !== null,
+      mismatches,
+      leftAside: results.filter((r) => r.outcome === 'left-aside'),
+      damaged: state.damaged,
+      unexplained: state.damaged.length > 0 ? await unexplainedEntries(quarantineDir, held) : [],
+    };
   } finally {
     await writer.close();
   }
+}
+
+/** Files in the quarantine that neither the journal, the log, kept/ nor a held item accounts for. */
+async function unexplainedEntries(quarantineDir: string, held: readonly string[]): Promise<string[]> {
+  const own = new Set([JOURNAL_FILE, 'ledger-tool.log']);
+  const out: string[] = [];
+  for (const entry of await walkTree(quarantineDir)) {
+    if (entry.kind === 'directory' || entry.rel === '' || own.has(entry.rel) || entry.rel.startsWith('kept/')) continue;
+    const full = path.join(quarantineDir, entry.rel);
+    if (held.some((h) => full === h || full.startsWith(`${h}/`))) continue;
+    out.push(full);
+  }
+  return out;
 }
 
 /**

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import { LEDGER_TOOL_PHASE_TEXT, type ApplyEvent, type LedgerToolPhase } from '../agave/apply/apply-model.js';
-import type { Writer } from '../cli/context.js';
-import { formatBytes } from './format.js';
+import type { Writer } from '../core/io.js';
+import { formatBytes, formatDuration } from '../core/format.js';
+import { TransferRate } from './transfer-rate.js';
 
 
 /**
@@ -15,10 +16,14 @@ export class ApplyProgress {
   private started = 0;
   private phase: LedgerToolPhase = 'starting';
   private lastLine = '';
+  private rate: TransferRate | null = null;
+  private lastDraw = 0;
+  /** Without a terminal: the next quarter of the copy that gets a line of its own. */
+  private nextQuarter = 1;
 
   constructor(
     private readonly out: Writer,
-    private readonly options: { live: boolean; chalk: ChalkInstance },
+    private readonly options: { live: boolean; chalk: ChalkInstance; now?: (() => number) | undefined },
   ) {}
 
   on(event: ApplyEvent): void {
@@ -41,9 +46,8 @@ export class ApplyProgress {
         if (event.progress.phase === 'move' || event.progress.phase === 'done') {
           const { index, total, item } = event.progress;
           this.line(`  ${c.dim(`[${index + 1}/${total}]`)} ${event.progress.phase === 'move' ? 'moved' : 'copied'} ${item.source}`);
-        } else if (this.options.live && event.progress.phase === 'copy') {
-          const { bytesDone, bytesTotal, item } = event.progress;
-          this.redraw(`  copying ${path.basename(item.source)}  ${formatBytes(bytesDone)} / ${formatBytes(bytesTotal)}`);
+        } else if (event.progress.phase === 'copy' || event.progress.phase === 'copying') {
+          this.copying(event.progress.item.source, event.progress.bytesDone, event.progress.bytesTotal);
         }
         break;
       case 'kept':
@@ -58,7 +62,7 @@ export class ApplyProgress {
       case 'ledger-tool-phase':
         this.phase = event.phase;
         if (event.phase === 'done') break;
-        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${seconds(event.elapsedMs)})`);
+        if (!this.options.live) this.line(`      ${LEDGER_TOOL_PHASE_TEXT[event.phase]} (${formatDuration(event.elapsedMs)})`);
         else this.tick();
         break;
       case 'ledger-tool-line':
@@ -67,12 +71,36 @@ export class ApplyProgress {
       case 'ledger-tool-finished':
         this.stop();
         this.line(
-          event.exitCode === 0
-            ? `${c.green('✔')} ledger-tool finished in ${seconds(event.elapsedMs)}`
-            : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${seconds(event.elapsedMs)}`,
+          event.outcome === 'interrupted'
+            ? `${c.red('✘')} ledger-tool interrupted after ${formatDuration(event.elapsedMs)} (its process group was stopped)`
+            : event.outcome === 'timed-out'
+              ? `${c.red('✘')} ledger-tool stopped at the time limit after ${formatDuration(event.elapsedMs)}`
+              : event.exitCode === 0
+                ? `${c.green('✔')} ledger-tool finished in ${formatDuration(event.elapsedMs)}`
+                : `${c.red('✘')} ledger-tool exited with ${event.exitCode ?? 'a signal'} after ${formatDuration(event.elapsedMs)}`,
         );
         break;
     }
+  }
+
+  /**
+   * A copy across file systems can take minutes: bytes, speed and time left. On a terminal one
+   * line redrawn a few times a second; elsewhere a line at each quarter, for logs.
+   */
+  private copying(source: string, bytesDone: number, bytesTotal: number): void {
+    const now = this.options.now ?? Date.now;
+    this.rate ??= new TransferRate(now);
+    this.rate.update(bytesDone);
+    const text = `  copying ${path.basename(source)}  ${this.rate.describe(bytesDone, bytesTotal)}`;
+    if (this.options.live) {
+      if (now() - this.lastDraw < 200 && bytesDone < bytesTotal) return;
+      this.lastDraw = now();
+      this.redraw(text);
+      return;
+    }
+    if (bytesTotal <= 0 || bytesDone * 4 < this.nextQuarter * bytesTotal) return;
+    while (this.nextQuarter <= 4 && bytesDone * 4 >= this.nextQuarter * bytesTotal) this.nextQuarter += 1;
+    this.line(text);
   }
 
   stop(): void {
@@ -83,7 +111,7 @@ export class ApplyProgress {
 
   private tick(): void {
     const tail = this.lastLine.replace(/^\[[^\]]*\]\s*/, '').slice(0, 50);
-    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${seconds(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
+    this.redraw(`      ${LEDGER_TOOL_PHASE_TEXT[this.phase]}  ${formatDuration(Date.now() - this.started)}  ${this.options.chalk.dim(tail)}`);
   }
 
   private redraw(text: string): void {
@@ -94,8 +122,4 @@ export class ApplyProgress {
     if (this.options.live) this.out.write('\r\x1b[2K');
     this.out.write(`${text}\n`);
   }
-}
-
-function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }

@@ -4,6 +4,17 @@ import { shellJoin } from '../core/shell-quote.js';
 
 export const APPLY_SCHEMA_VERSION = 1;
 
+/**
+ * The way back, as argv. After a snapshot was created a plain undo is a trap: the older
+ * snapshots it puts back sit next to the new one, and the validator would load the newest of
+ * them. So then the way back also moves the new archive aside (`--include-new`).
+ */
+export function undoCommand(o: ApplyOutcome): string[] | null {
+  if (!o.quarantine) return null;
+  const createdAndLoadable = o.created !== null && (o.setAside ?? []).length === 0;
+  return ['snapplan', 'undo', '--journal', o.quarantine.journalPath, ...(createdAndLoadable ? ['--include-new'] : [])];
+}
+
 /** `snapplan apply --json`. */
 export function applyDocument(o: ApplyOutcome) {
   return {
@@ -14,6 +25,9 @@ export function applyDocument(o: ApplyOutcome) {
     targetSlot: o.plan.targetSlot,
     baseSlot: o.plan.baseSlot,
     hardFork: o.hardFork,
+    // From the command itself (no bigint list on the outcome: the app passes it as a prop).
+    hardForks: o.command.flatMap((arg, i) => (arg === '--hard-fork' && o.command[i + 1] !== undefined ? [BigInt(o.command[i + 1] as string)] : [])),
+    restartSlot: o.restartSlot ?? null,
     createSnapshotCommand: o.command,
     planned: o.plan.quarantine.map((q) => ({ path: q.path, kind: q.kind, slot: q.slot, reason: q.reason, destination: q.destination })),
     quarantine: o.quarantine
@@ -22,8 +36,10 @@ export function applyDocument(o: ApplyOutcome) {
           journal: o.quarantine.journalPath,
           moved: o.quarantine.moved.map((m) => ({ source: m.source, destination: m.destination, method: m.method, size: m.size })),
           kept: o.quarantine.kept.map((k) => ({ source: k.source, destination: k.destination, method: k.method, size: k.size })),
+          setAside: (o.setAside ?? []).map((m) => ({ source: m.source, destination: m.destination, method: m.method, size: m.size })),
         }
       : null,
+    undoCommand: undoCommand(o),
     logFile: o.logFile,
     created: o.created
       ? {
@@ -64,8 +80,16 @@ export function renderApplyText(o: ApplyOutcome, c: ChalkInstance): string {
     out.push(c.red.bold(`✘ No snapshot was created at slot ${o.plan.targetSlot}.`));
   }
   if (o.quarantine) {
-    out.push(`  quarantine     ${o.quarantine.dir} (${o.quarantine.moved.length} moved, ${o.quarantine.kept.length} kept)`);
-    out.push(`                 snapplan undo --journal ${o.quarantine.journalPath}  puts the moved items back`);
+    const aside = (o.setAside ?? []).length;
+    out.push(`  quarantine     ${o.quarantine.dir} (${o.quarantine.moved.length} moved, ${o.quarantine.kept.length} kept${aside > 0 ? `, ${aside} made by create-snapshot set aside` : ''})`);
+    const back = shellJoin(undoCommand(o) ?? []);
+    if (o.created !== null && aside === 0) {
+      out.push('                 the moved snapshots stay there until the validator has restarted from the new one;');
+      out.push(`                 to give up this restart instead: ${back}`);
+      out.push('                 (it moves the new archive aside too; a plain undo would make the validator load an old snapshot)');
+    } else {
+      out.push(`                 ${back}  puts the moved items back`);
+    }
   }
   if (o.logFile) out.push(`  ledger-tool log ${o.logFile}`);
   if (o.restartFlags.length > 0 && !o.error) {

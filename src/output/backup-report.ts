@@ -1,5 +1,6 @@
-import type { BackupOutcome } from '../plugins/backup-service.js';
-import type { RestoreOutcome } from '../plugins/restore-service.js';
+import type { BackupOutcome } from '../jobs/backup.js';
+import type { RestoreOutcome } from '../jobs/restore.js';
+import { formatDuration } from '../core/format.js';
 
 /**
  * `backup --json` and `restore --json`: one document each, schemaVersion 1. `ok` is false and
@@ -50,7 +51,7 @@ export function restoreDocument(outcome: RestoreOutcome): Record<string, unknown
 const MARK = { ok: 'ok  ', skipped: 'skip', failed: 'FAIL' } as const;
 
 export function renderSteps(steps: BackupOutcome['steps']): string {
-  return steps.map((s) => `  ${MARK[s.status]} ${s.name}${s.message ? `: ${s.message}` : ''}${s.ms >= 1000 ? ` (${(s.ms / 1000).toFixed(1)} s)` : ''}\n`).join('');
+  return steps.map((s) => `  ${MARK[s.status]} ${s.name}${s.message ? `: ${s.message}` : ''}${s.ms >= 1000 ? ` (${formatDuration(s.ms)})` : ''}\n`).join('');
 }
 
 export function renderBackupText(outcome: BackupOutcome): string {

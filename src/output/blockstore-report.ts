@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { ChalkInstance } from 'chalk';
 import type { BlockstoreOutcome } from '../agave/blockstore-service.js';
 import type { SlotRange } from '../core/slot.js';
-import { plural } from './format.js';
+import { plural } from '../core/format.js';
 
 export const BLOCKSTORE_SCHEMA_VERSION = 1;
 

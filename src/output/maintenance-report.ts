@@ -1,9 +1,9 @@
-import type { RetentionPlan, RetentionResult } from '../ops/retention.js';
-import type { ScheduleOutcome } from '../ops/schedule.js';
-import type { VolumeSnapshotOutcome } from '../ops/volume-snapshot.js';
-import type { ErrorReport } from '../plugins/steps.js';
+import type { RetentionPlan, RetentionResult } from '../jobs/retention.js';
+import type { ScheduleOutcome } from '../jobs/schedule.js';
+import type { VolumeSnapshotOutcome } from '../jobs/volume-snapshot.js';
+import type { ErrorReport } from '../jobs/steps.js';
 import { jobEnvelope, renderSteps } from './backup-report.js';
-import { gib } from '../ops/archive.js';
+import { formatBytes } from '../core/format.js';
 
 /**
  * `volume-snapshot`, `retention` and `schedule` as text and as one JSON document each
@@ -59,8 +59,8 @@ export function renderRetentionPreview(plan: RetentionPlan): string {
   if (plan.nodes.length === 0) text += '  no complete archive sets found\n';
   for (const node of plan.nodes) {
     text += `node ${node.node}\n`;
-    for (const set of node.keep) text += `  keep   ${set.name}  ${set.createdAt ?? '?'}  ${gib(set.bytes)}\n`;
-    for (const set of node.remove) text += `  DELETE ${set.name}  ${set.createdAt ?? '?'}  ${gib(set.bytes)}  (${set.members.length} files)\n`;
+    for (const set of node.keep) text += `  keep   ${set.name}  ${set.createdAt ?? '?'}  ${formatBytes(set.bytes)}\n`;
+    for (const set of node.remove) text += `  DELETE ${set.name}  ${set.createdAt ?? '?'}  ${formatBytes(set.bytes)}  (${set.members.length} files)\n`;
   }
   for (const item of plan.leftAlone) text += `left alone: ${item.name}: ${item.reason}\n`;
   return text;

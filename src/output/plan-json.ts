@@ -47,11 +47,13 @@ export function planDocument(plan: Plan, inventory: Inventory, blockstore: Block
 
 export function archiveJson(a: SnapshotArchive) {
   // Two literal shapes rather than a conditional spread: this runs once per archive (10,000+).
+  const problem = a.problem ?? null;
+  const checked = a.checked ?? 'none';
   return a.kind === 'incremental'
-    ? { kind: a.kind, slot: a.slot, baseSlot: a.baseSlot, hash: a.hash, format: a.format, legacy: a.legacy, path: a.path, remote: a.remote, size: a.size }
-    : { kind: a.kind, slot: a.slot, hash: a.hash, format: a.format, legacy: a.legacy, path: a.path, remote: a.remote, size: a.size };
+    ? { kind: a.kind, slot: a.slot, baseSlot: a.baseSlot, hash: a.hash, format: a.format, legacy: a.legacy, path: a.path, remote: a.remote, size: a.size, problem, checked }
+    : { kind: a.kind, slot: a.slot, hash: a.hash, format: a.format, legacy: a.legacy, path: a.path, remote: a.remote, size: a.size, problem, checked };
 }
 
 function bankJson(b: BankSnapshot) {
-  return { slot: b.slot, path: b.path, complete: b.complete, problems: b.problems };
+  return { slot: b.slot, path: b.path, complete: b.complete, problems: b.problems, layout: b.layout ?? 'agave' };
 }

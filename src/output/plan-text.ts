@@ -4,7 +4,8 @@ import type { BlockstoreReport, LedgerToolInfo } from '../agave/blockstore/block
 import type { Finding, Severity } from '../agave/findings.js';
 import type { Inventory } from '../agave/inventory.js';
 import type { Plan } from '../agave/plan-model.js';
-import { formatBytes, plural } from './format.js';
+import { escapeControl } from '../core/escape-control.js';
+import { formatBytes, plural } from '../core/format.js';
 import { drawSlotAxis, planAxisMarks } from './slot-axis.js';
 
 export interface PlanTextOptions {
@@ -29,7 +30,7 @@ export function renderPlanText(
   const show = (p: string) => displayPath(p, plan.folders.ledger);
 
   out.push(c.bold(`Plan for a snapshot at slot ${plan.targetSlot}`));
-  out.push(`  ledger      ${plan.folders.ledger}`);
+  out.push(`  ledger      ${escapeControl(plan.folders.ledger)}`);
   const archiveDirs = [...new Set([plan.folders.fullArchives, plan.folders.incrementalArchives])];
   out.push(`  archives    ${archiveDirs.map(show).join(', ')} (and remote/)`);
   out.push(`  blockstore  ${describeBlockstore(blockstore, ledgerTool)}`);
@@ -90,7 +91,7 @@ function describeBlockstore(report: BlockstoreReport, tool: LedgerToolInfo | nul
       ? 'given with --blocks'
       : report.source === 'native'
         ? 'read from rocksdb/'
-        : `from ${tool ? path.basename(tool.path) : 'ledger-tool'} bounds${tool?.version ? ` (${tool.version})` : ''}`;
+        : `from ${tool ? escapeControl(path.basename(tool.path)) : 'ledger-tool'} bounds${tool?.version ? ` (${tool.version})` : ''}`;
   if (!report.slots) return `empty (${via})`;
   const { first, last, total } = report.slots;
   const roots = report.roots ? `, rooted to ${report.roots.last}` : '';
@@ -113,13 +114,14 @@ const ICON: Record<Severity, string> = { error: '✘', warning: '⚠', info: '�
 
 function findingLines(f: Finding, c: PlanTextOptions['chalk']): string[] {
   const paint = f.severity === 'error' ? c.red : f.severity === 'warning' ? c.yellow : c.blue;
-  return [`  ${paint(`${ICON[f.severity]} ${f.code}`)}  ${f.message}`, `    ${c.dim('→')} ${f.remedy}`];
+  // Messages quote paths: their control characters are shown escaped, never sent raw.
+  return [`  ${paint(`${ICON[f.severity]} ${f.code}`)}  ${escapeControl(f.message)}`, `    ${c.dim('→')} ${escapeControl(f.remedy)}`];
 }
 
-/** Paths inside the ledger are shown relative to it; others in full. */
+/** Paths inside the ledger are shown relative to it; others in full; control characters escaped. */
 function displayPath(p: string, ledger: string): string {
   const rel = path.relative(ledger, p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+  return escapeControl(rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel);
 }
 
 /** Left-aligned columns; the last column is free text. Widths ignore ANSI colour codes. */

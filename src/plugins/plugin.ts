@@ -4,7 +4,7 @@ import type { Placement } from '../ops/restore-swap.js';
 /**
  * One chain, described for the shared steps (src/ops): where its data and config live, how to
  * tell its version and health, what an archive is named, what a restore must check. Plugins do
- * no stopping, archiving or uploading themselves; the jobs (backup-job.ts, restore-job.ts) do,
+ * no stopping, archiving or uploading themselves; the jobs (src/jobs/backup.ts, restore.ts) do,
  * the same way for every chain.
  */
 export type ChainId = 'stacks' | 'loom' | 'generic';
@@ -75,6 +75,11 @@ export interface ChainPlugin {
   archiveName(info: NameInfo): string;
   /** The set and time an archive holds, from its manifest or name, for ordering and refusals. */
   describeArchive(facts: ArchiveFacts): { set: BackupSet | null; createdAt: Date | null; version: string | null };
+  /**
+   * Which node made an archive and when, from its name alone (retention groups and orders the
+   * archives that have no manifest this way); null when the name is not one this chain writes.
+   */
+  identifyArchive(name: string): { node: string; createdAt: string } | null;
   /** Before anything is stopped: refusals (archive newer than the binary…). */
   checkBeforeRestore(facts: ArchiveFacts, env: PluginEnv): Promise<Finding[]>;
   /** After the swap, before the start (Loom: node key against the unit's peers). */

@@ -1,3 +1,4 @@
+import { pollUntil } from '../core/poll.js';
 import { failed, ok, type NodeHealth, type Outcome } from './plugin.js';
 
 /**
@@ -5,25 +6,26 @@ import { failed, ok, type NodeHealth, type Outcome } from './plugin.js';
  * by that many blocks since the first healthy answer (the Stacks guide's "wait for a few
  * blocks": a restored chainstate that serves RPC but does not advance is not restored).
  */
-export async function waitHealthy(check: () => Promise<Outcome<NodeHealth>>, options: { timeoutMs: number; growBlocks: number; intervalMs?: number }): Promise<Outcome<NodeHealth>> {
-  const deadline = Date.now() + options.timeoutMs;
-  const interval = options.intervalMs ?? 500;
+export async function waitHealthy(
+  check: () => Promise<Outcome<NodeHealth>>,
+  options: { timeoutMs: number; growBlocks: number; intervalMs?: number; signal?: AbortSignal | undefined },
+): Promise<Outcome<NodeHealth>> {
   let first: number | null = null;
-  let last: Outcome<NodeHealth> = failed('not-checked', 'no health answer yet');
-  for (;;) {
-    last = await check();
-    if (last.status === 'skipped') return last;
-    if (last.status === 'ok') {
-      if (options.growBlocks <= 0) return last;
-      const height = last.value.height;
+  const polled = await pollUntil<Outcome<NodeHealth>>(async () => {
+    const answer = await check();
+    if (answer.status === 'skipped') return { done: true, value: answer };
+    if (answer.status === 'ok') {
+      if (options.growBlocks <= 0) return { done: true, value: answer };
+      const height = answer.value.height;
       if (height !== null) {
         first ??= height;
-        if (height >= first + options.growBlocks) return ok(last.value);
+        if (height >= first + options.growBlocks) return { done: true, value: ok(answer.value) };
       }
     }
-    if (Date.now() >= deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
+    return { done: false, value: answer };
+  }, { timeoutMs: options.timeoutMs, intervalMs: options.intervalMs ?? 500, signal: options.signal, stopBeforeDeadline: false });
+  if (polled.ok) return polled.value;
+  const last = polled.last ?? failed('not-checked', 'no health answer yet');
   const seconds = Math.round(options.timeoutMs / 1000);
   if (last.status === 'ok') {
     return failed('not-advancing', `The node answers but its height stayed at ${last.value.height ?? '?'} (from ${first ?? '?'}) for ${seconds} s; ${options.growBlocks} new block(s) were expected.`);

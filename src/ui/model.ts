@@ -1,3 +1,4 @@
+import type { Announcement } from '../agave/announcement/announcement.js';
 import type { BlockstoreReport } from '../agave/blockstore/blockstore-source.js';
 import type { Inventory } from '../agave/inventory.js';
 import type { Slot } from '../core/slot.js';
@@ -30,6 +31,8 @@ export interface ApplyRequest {
   readonly target: Slot;
   readonly expectedBankHash?: string | undefined;
   readonly expectedShredVersion?: number | undefined;
+  /** Issue 13: the announcement (opened file merged with typed values) the plan is checked against. */
+  readonly announcement?: Announcement | undefined;
 }
 
 export function toErrorInfo(error: unknown): ErrorInfo {

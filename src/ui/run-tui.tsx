@@ -22,7 +22,7 @@ export async function runTui(options: TuiOptions, environment: TuiEnvironment, t
   let code = 0;
   const instance = render(
     <ThemeContext.Provider value={{ color: terminal.color }}>
-      <App services={services} backupDir={backupDir} initialTarget={options.slot} onExit={(c) => (code = c)} />
+      <App services={services} backupDir={backupDir} initialTarget={options.slot} initialAnnouncement={options.announcement} onExit={(c) => (code = c)} />
     </ThemeContext.Provider>,
     // Ctrl-C is the app's own key: it stops a running apply cleanly before leaving.
     { stdout: terminal.stdout, stdin: terminal.stdin, stderr: terminal.stderr, exitOnCtrlC: false, patchConsole: false },

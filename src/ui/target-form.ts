@@ -2,14 +2,21 @@ import { isBase58Of32Bytes } from '../agave/base58.js';
 import { isSnapplanError } from '../core/errors.js';
 import { parseSlotArg, type Slot, type SlotRange } from '../core/slot.js';
 import type { ApplyRequest } from './model.js';
+import { mergeAnnouncement, type Announcement } from '../agave/announcement/announcement.js';
+import { announcementRequestOf, announcementFormValues } from './announcement-form.js';
 
-export type TargetField = 'slot' | 'bankHash' | 'shredVersion' | 'list';
+/** `announcement` is a file path (Enter opens it); `restartSlot` and `hardForks` are announcement values typed by hand. */
+export type TargetField = 'announcementPath' | 'slot' | 'restartSlot' | 'hardForks' | 'bankHash' | 'shredVersion' | 'list';
 
 /** What the operator has typed on the target screen. */
 export interface TargetForm {
   readonly slot: string;
   readonly bankHash: string;
   readonly shredVersion: string;
+  /** Issue 13: the announcement file to open, the restart slot R, the hard forks (comma-separated). */
+  readonly announcementPath: string;
+  readonly restartSlot: string;
+  readonly hardForks: string;
   readonly focus: TargetField;
   /** The highlighted row of the latest optimistic slots. */
   readonly pick: number;
@@ -25,18 +32,23 @@ export interface TargetCheck {
   readonly slot: FieldCheck;
   readonly bankHash: FieldCheck;
   readonly shredVersion: FieldCheck;
+  readonly restartSlot: FieldCheck;
+  readonly hardForks: FieldCheck;
+  /** A typed value that differs from the opened announcement file: refused, as on the command line. */
+  readonly announcement: FieldCheck;
   /** Set when everything typed is valid and X is given. */
   readonly request: ApplyRequest | null;
 }
 
-export function initialTargetForm(slot?: Slot): TargetForm {
-  return { slot: slot === undefined ? '' : String(slot), bankHash: '', shredVersion: '', focus: 'slot', pick: 0 };
+export function initialTargetForm(slot?: Slot, announcement?: Announcement | null): TargetForm {
+  const form: TargetForm = { slot: slot === undefined ? '' : String(slot), bankHash: '', shredVersion: '', announcementPath: '', restartSlot: '', hardForks: '', focus: 'slot', pick: 0 };
+  return announcement ? { ...form, ...announcementFormValues(announcement) } : form;
 }
 
 const OK: FieldCheck = { error: null, note: null };
 
 /** Validates as typed, with the same rules as `--slot`, `--expected-bank-hash`, `--expected-shred-version`. */
-export function checkTarget(form: TargetForm, blockstore: SlotRange | null): TargetCheck {
+export function checkTarget(form: TargetForm, blockstore: SlotRange | null, loaded: Announcement | null = null): TargetCheck {
   let target: Slot | null = null;
   let slot: FieldCheck = { error: null, note: 'the restart slot from the announcement' };
   if (form.slot.trim() !== '') {
@@ -58,12 +70,33 @@ export function checkTarget(form: TargetForm, blockstore: SlotRange | null): Tar
     if (value >= 1 && value <= 0xffff) shred = value;
     else shredVersion = { error: 'not a shred version (1 to 65535)', note: null };
   }
-  const valid = target !== null && bankHash.error === null && shredVersion.error === null;
+  const typed = announcementRequestOf(form);
+  let announcement: Announcement | undefined;
+  let conflict = OK;
+  if (typed.restartSlot.error === null && typed.hardForks.error === null && target !== null && bankHash.error === null && shredVersion.error === null) {
+    try {
+      const merged = mergeAnnouncement(loaded, {
+        snapshotSlot: target,
+        restartSlot: typed.restartSlotValue,
+        hardForks: typed.hardForksValue,
+        expectedBankHash: hash === '' ? undefined : hash,
+        expectedShredVersion: shred,
+      });
+      // Without a file and without R or hard forks typed, plan exactly as before (no announcement).
+      if (loaded !== null || typed.restartSlotValue !== undefined || typed.hardForksValue !== undefined) announcement = merged;
+    } catch (error) {
+      conflict = { error: isSnapplanError(error) ? error.message : String(error), note: null };
+    }
+  }
+  const valid = target !== null && bankHash.error === null && shredVersion.error === null && typed.restartSlot.error === null && typed.hardForks.error === null && conflict.error === null;
   return {
     slot,
     bankHash,
     shredVersion,
-    request: valid && target !== null ? { target, expectedBankHash: hash === '' ? undefined : hash, expectedShredVersion: shred } : null,
+    restartSlot: typed.restartSlot,
+    hardForks: typed.hardForks,
+    announcement: conflict,
+    request: valid && target !== null ? { target, expectedBankHash: hash === '' ? undefined : hash, expectedShredVersion: shred, ...(announcement ? { announcement } : {}) } : null,
   };
 }
 

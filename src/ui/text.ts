@@ -1,3 +1,5 @@
+import { escapeControl } from '../core/escape-control.js';
+
 /**
  * Splits text into lines of at most `width` characters at spaces (a longer word is cut), so a
  * screen knows exactly how many rows it uses: every row is one line, and scrolling stays exact.
@@ -5,7 +7,9 @@
 export function wrapText(text: string, width: number): string[] {
   const max = Math.max(8, width);
   const out: string[] = [];
-  for (const paragraph of text.split('\n')) {
+  // Newlines are the caller's line breaks; every other control character (from a file name)
+  // is shown escaped, so no terminal sequence reaches the screen.
+  for (const paragraph of text.split('\n').map(escapeControl)) {
     let line = '';
     for (const word of paragraph.split(' ')) {
       let rest = word;
@@ -30,18 +34,10 @@ export function wrapText(text: string, width: number): string[] {
 }
 
 /** Keeps the end of a long path visible: the file name matters more than the root. */
-export function shortenMiddle(text: string, width: number): string {
+export function shortenMiddle(raw: string, width: number): string {
+  const text = escapeControl(raw);
   if (text.length <= width || width < 5) return text;
   const keep = width - 1;
   const head = Math.floor(keep / 3);
   return text.slice(0, head) + '…' + text.slice(text.length - (keep - head));
-}
-
-export function formatElapsed(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = s % 60;
-  const two = (n: number) => String(n).padStart(2, '0');
-  return h > 0 ? `${h}:${two(m)}:${two(sec)}` : `${m}:${two(sec)}`;
 }

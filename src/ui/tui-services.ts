@@ -9,9 +9,13 @@ import { locateLedgerTool } from '../agave/ledger-tool/locate.js';
 import type { Plan } from '../agave/plan-model.js';
 import { preparePlan, type BoundsFrom, type PlanOutcome } from '../agave/plan-service.js';
 import { measureArchives, resolveFolders, scanLedger, type FolderOptions } from '../agave/scanner.js';
+import type { WatchEvent } from '../agave/watch/boot-watch.js';
+import { watchRestartBoot, type EndEvent } from '../agave/watch/watch-service.js';
 import type { Slot } from '../core/slot.js';
 import { listQuarantines, type QuarantineSummary, type StatusProblem } from '../ops/quarantine-status.js';
+import { createFetchServices, type FetchServices } from './fetch-services.js';
 import { toErrorInfo, type ApplyRequest, type LedgerOverview } from './model.js';
+import { loadAnnouncement, type Announcement } from '../agave/announcement/announcement.js';
 
 /** The flags of `snapplan tui`, as the services take them. */
 export interface TuiOptions {
@@ -20,8 +24,15 @@ export interface TuiOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--verify-archives`: decode the chosen base archives to their end. */
+  readonly verifyArchives?: boolean | undefined;
   /** `--slot`: X chosen on the command line; the app opens on its plan. */
   readonly slot?: Slot | undefined;
+  /** `--announcement` and the announcement flags, merged; the target screen starts from it. */
+  readonly announcement?: Announcement | undefined;
+  readonly allowLedgerToolVersion?: boolean | undefined;
+  /** `--rpc`: sources the plan screen may fetch a snapshot from (issue 15). */
+  readonly rpc?: readonly string[] | undefined;
 }
 
 export interface TuiEnvironment {
@@ -48,25 +59,34 @@ export interface TuiServices {
   overview(): Promise<LedgerOverview>;
   /** Null when no ledger tool answers `latest-optimistic-slots`: the app then does not offer it. */
   optimisticSlots(): Promise<readonly OptimisticSlot[] | null>;
-  plan(target: Slot): Promise<PlanOutcome>;
+  plan(target: Slot, announcement?: Announcement): Promise<PlanOutcome>;
+  /** Opens an announcement file typed on the target screen (relative to the working folder). */
+  loadAnnouncement?(file: string): Promise<Announcement>;
   apply(request: ApplyRequest, hooks: ApplyHooks): Promise<ApplyOutcome>;
   quarantines(): Promise<{ readonly quarantines: readonly QuarantineSummary[]; readonly problems: readonly StatusProblem[] }>;
   undo(journalPath: string, onProgress: (text: string) => void): Promise<UndoOutcome>;
+  /** Follows the restart boot at R (as `snapplan watch`) until its end state; optional so test fakes may leave it out. */
+  watch?(restartSlot: Slot, onEvent: (event: WatchEvent) => void, signal: AbortSignal): Promise<EndEvent>;
+  /** Present when the app was started with --rpc: the plan screen then offers to fetch a base. */
+  readonly fetch?: FetchServices | undefined;
 }
 
 export function createTuiServices(options: TuiOptions, environment: TuiEnvironment): TuiServices {
   const folders = resolveFolders(options.folders, environment.cwd);
   const planEnv = () => ({ cwd: environment.cwd, env: environment.env, now: environment.now(), signal: environment.signal });
-  const planOptions = (target: Slot) => ({
+  const planOptions = (target: Slot, announcement?: Announcement) => ({
     folders: options.folders,
     target,
     boundsFrom: options.boundsFrom,
     ledgerTool: options.ledgerTool,
     ledgerToolTimeoutMs: options.ledgerToolTimeoutMs,
     backupDir: options.backupDir,
+    verifyArchives: options.verifyArchives,
+    restart: { announcement, allowLedgerToolVersion: options.allowLedgerToolVersion },
   });
   return {
     ledger: folders.ledger,
+    fetch: options.rpc && options.rpc.length > 0 ? createFetchServices({ ...options, rpc: options.rpc }, environment) : undefined,
     async overview() {
       // Every archive is measured here (a stat each): the ledger view shows all their sizes.
       const inventory = measureArchives(scanLedger(folders), () => true);
@@ -90,17 +110,23 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
         return null;
       }
     },
-    plan(target) {
-      return preparePlan(planOptions(target), planEnv());
+    plan(target, announcement) {
+      return preparePlan(planOptions(target, announcement), planEnv());
+    },
+    loadAnnouncement(file) {
+      return loadAnnouncement(file, environment.cwd);
     },
     apply(request, hooks) {
       return applyPlan(
         {
-          ...planOptions(request.target),
+          ...planOptions(request.target, request.announcement),
           incremental: false,
+          // The announcement's state edits (apply-service reads them from it).
           deactivateFeatureGates: [],
           destakeVoteAccounts: [],
           removeAccounts: [],
+          announcement: request.announcement,
+          allowLedgerToolVersion: options.allowLedgerToolVersion,
           enableCapitalizationChange: false,
           extraArgs: [],
           expectedBankHash: request.expectedBankHash,
@@ -115,7 +141,24 @@ export function createTuiServices(options: TuiOptions, environment: TuiEnvironme
       return listQuarantines(backupDirOf({ ledger: folders.ledger, backupDir: options.backupDir }, environment.cwd));
     },
     undo(journalPath, onProgress) {
-      return undoQuarantine({ journal: journalPath }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+      // The app's undo gives up the restart: after a successful create-snapshot it moves the
+      // new archive aside too (the quarantine screen says so before asking).
+      return undoQuarantine({ journal: journalPath, includeNew: true }, { cwd: environment.cwd, signal: environment.signal, onProgress });
+    },
+    async watch(restartSlot, onEvent, signal) {
+      const { end } = await watchRestartBoot({
+        ledger: folders.ledger,
+        log: null,
+        restartSlot,
+        timeoutSeconds: null,
+        validatorBin: 'agave-validator',
+        pollMs: 500,
+        env: environment.env,
+        signal: environment.signal ? AbortSignal.any([signal, environment.signal]) : signal,
+        now: environment.now,
+        onEvent,
+      });
+      return end;
     },
   };
 }

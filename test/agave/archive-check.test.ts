@@ -7,6 +7,7 @@ import { compress as lz4Compress } from 'lz4js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkArchiveHeader, verifyArchive } from '../../src/agave/archive-check.js';
 import { ExternalError, OperationCancelledError } from '../../src/core/errors.js';
+import { archiveBytes, fullName } from '../support/ledger-tree.js';
 
 // Real archives, made the way Agave's are read back: GNU tar piped through the real zstd and
 // lz4 binaries (and lz4js for a frame written by another encoder).
@@ -66,11 +67,19 @@ describe('checkArchiveHeader', () => {
     ['a zstd header with the reserved bit', Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x08, 0x00, 0x01, 0x00, 0x00]), 'tar.zst', 'bad-frame'],
     ['the legacy lz4 format', Buffer.from([0x02, 0x21, 0x4c, 0x18, 0, 0, 0, 0]), 'tar.lz4', 'bad-magic'],
     ['garbage', Buffer.from('not gzip'), 'tar.gz', 'bad-magic'],
+    ['garbage', Buffer.from('not bzip2'), 'tar.bz2', 'bad-magic'],
     ['garbage', Buffer.alloc(1024, 0x41), 'tar', 'bad-tar'],
   ] as const)('%s as %s → %s', async (label, body, format, code) => {
     const file = at(`case-${label.replaceAll(' ', '-')}.${format}`);
     await writeFile(file, body ?? (await readFile(at('good.tar.zst'))));
     expect(checkArchiveHeader(file, format)?.code).toBe(code);
+  });
+
+  it('passes over the skippable frames pzstd writes before each zstd frame', async () => {
+    await writeFile(at('pzstd.tar.zst'), run('pzstd', ['-q', '-c', tarFile]));
+    expect((await readFile(at('pzstd.tar.zst'))).readUInt32LE(0) & 0xfffffff0).toBe(0x184d2a50);
+    expect(checkArchiveHeader(at('pzstd.tar.zst'), 'tar.zst')).toBeNull();
+    expect(await verifyArchive(at('pzstd.tar.zst'), 'tar.zst')).toBeNull();
   });
 
   it('finds an lz4 header whose checksum byte was changed', async () => {
@@ -174,5 +183,19 @@ describe('verifyArchive', () => {
     const running = new AbortController();
     const pending = verifyArchive(at('good.tar.zst'), 'tar.zst', { signal: running.signal, onProgress: () => running.abort() });
     await expect(pending).rejects.toBeInstanceOf(OperationCancelledError);
+  });
+});
+
+describe('the stand-in archives of the test ledgers', () => {
+  it.each(['tar.zst', 'tar.lz4', 'tar.gz', 'tar.bz2', 'tar'] as const)('are real %s archives: they pass the full check', async (format) => {
+    const file = at(fullName(100, format));
+    await writeFile(file, archiveBytes(fullName(100, format)));
+    expect(await verifyArchive(file, format)).toBeNull();
+  });
+
+  it('decode with the zstd binary to the text they hold', () => {
+    const tar = run('zstd', ['-d', '-c', '-q'], archiveBytes(fullName(100), 'hello\n'));
+    expect(tar.toString('latin1', 0, 7)).toBe('version');
+    expect(tar.toString('latin1', 512, 518)).toBe('hello\n');
   });
 });

@@ -32,6 +32,8 @@ describe('parseArchiveName', () => {
     ['tmp-bank-snapshot-100', /in-progress/],
     [`snapshot-100-${ZERO_HASH}.tar..tmp`, /partial download/],
     [`${REAL_FULL}.tmp`, /partial download/],
+    [`${REAL_FULL}.partial`, /partial download by snapplan fetch/],
+    [`${REAL_FULL}.partial.json`, /partial download by snapplan fetch/],
     ['snapshots_to_be_deleted', /deletion/],
     [`snapshot-18446744073709551616-${ZERO_HASH}.tar.zst`, /does not fit/],
     [`incremental-snapshot-18446744073709551616-1-${ZERO_HASH}.tar.zst`, /base slot does not fit/],

@@ -15,7 +15,10 @@ describe('ledger-tool failure hints', () => {
     expect(hintFor(output, false)).toMatch(hint);
   });
 
-  it('a time-out suggests a longer limit or --blocks', () => {
-    expect(hintFor('', true)).toMatch(/--ledger-tool-timeout/);
+  it('a time-out names the flag of the call that timed out, never --blocks', () => {
+    expect(hintFor('', true)).toMatch(/Raise --ledger-tool-timeout/);
+    expect(hintFor('', true, { timeoutFlag: '--create-timeout', boundsCall: false })).toMatch(/^Raise --create-timeout/);
+    expect(hintFor('', true, { timeoutFlag: '--create-timeout', boundsCall: false })).not.toMatch(/--ledger-tool-timeout|--bounds-from/);
+    for (const timedOut of [true, false]) expect(hintFor('whatever', timedOut)).not.toContain('--blocks');
   });
 });

@@ -1,8 +1,9 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BlockstoreReport } from '../../src/agave/blockstore/blockstore-source.js';
 import type { BankSnapshot, Inventory, SnapshotArchive } from '../../src/agave/inventory.js';
 import type { PlanRequest } from '../../src/agave/plan-model.js';
-import { chooseBase, planRestartSnapshot } from '../../src/agave/planner.js';
+import { chooseBase, chooseUsableBase, planRestartSnapshot } from '../../src/agave/planner.js';
 import { hashFor } from '../support/ledger-tree.js';
 
 // In-memory builders: the planner is pure, so its tests need no files.
@@ -266,6 +267,94 @@ describe('legacy archive formats', () => {
   });
 });
 
+describe('bad archives (header checked by plan-service, or not a file at all)', () => {
+  const empty = { code: 'empty', message: 'is empty (0 bytes)' } as const;
+  const directory = { code: 'not-a-file', message: 'is a directory, not an archive file' } as const;
+
+  it('does not take an empty full as the base: error, on the quarantine list, and the base Agave picks after the move', () => {
+    const bad = full(290n, { problem: empty, checked: 'header', size: 0 });
+    const plan = planRestartSnapshot(inventory([full(200n), inc(200n, 280n), bad]), blocks(0n, 500n), request(300n));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(plan.base?.incremental?.slot).toBe(280n);
+    expect(plan.quarantine.map((q) => [q.path, q.reason])).toEqual([[bad.path, 'not loadable (is empty (0 bytes)): Agave would pick it as the base and fail']]);
+    const finding = plan.findings.find((f) => f.code === 'bad-archive');
+    expect(finding?.severity).toBe('error');
+    expect(finding?.message).toBe(`The full archive ${bad.path} is empty (0 bytes); Agave would pick it as the base and fail.`);
+    expect(finding?.remedy).toContain(`mv -n -- ${bad.path} ${plan.quarantine[0]?.destination}`);
+    expect(finding?.remedy).toContain('the base is then the full archive at 200 with the incremental at 280');
+    // Never a "Reachable" while Agave, as the disk stands, would load a bad archive.
+    expect(plan.reachable).toBe(false);
+    expect(plan.commands).toEqual([]);
+  });
+
+  it('sets aside a bad incremental and takes the next one on the same full', () => {
+    const bad = inc(200n, 290n, { problem: { code: 'truncated', message: 'is only 2 bytes long' }, checked: 'header' });
+    const plan = planRestartSnapshot(inventory([full(200n), inc(200n, 250n), bad]), blocks(0n, 500n), request(300n));
+    expect(plan.base?.incremental?.slot).toBe(250n);
+    expect(plan.quarantine.map((q) => q.slot)).toEqual([290n]);
+    expect(codes(plan)).toContain('bad-archive');
+  });
+
+  it('sets aside a bad twin of the chosen base: Agave may take either one', () => {
+    const twin = full(200n, { remote: true, hash: hashFor('twin'), problem: directory });
+    const plan = planRestartSnapshot(inventory([full(100n), full(200n), twin]), blocks(0n, 500n), request(300n));
+    expect(plan.base?.full.path).toBe(full(200n).path);
+    expect(plan.quarantine.map((q) => q.path)).toEqual([twin.path]);
+    expect(plan.findings.filter((f) => f.code === 'bad-archive').map((f) => f.severity)).toEqual(['error']);
+    expect(codes(plan)).not.toContain('duplicate-archive-slot');
+  });
+
+  it('is not reachable when every candidate below X is bad, with both findings', () => {
+    const plan = planRestartSnapshot(inventory([full(100n, { problem: empty }), full(200n, { problem: directory })]), blocks(0n, 500n), request(300n));
+    expect(plan.base).toBeNull();
+    expect(plan.quarantine.map((q) => q.slot)).toEqual([100n, 200n]);
+    expect(codes(plan)).toEqual(expect.arrayContaining(['bad-archive', 'no-base-snapshot']));
+    expect(plan.findings.find((f) => f.code === 'bad-archive')?.remedy).toContain(`no usable archive below 300 remains then`);
+  });
+
+  it('moves a bad entry after X as any other, saying what it is; one below the base is an info finding, left in place', () => {
+    const after = full(400n, { problem: directory });
+    const below = full(100n, { problem: { code: 'unreadable', message: 'is a broken symbolic link (its target does not exist)' } });
+    const plan = planRestartSnapshot(inventory([below, full(200n), after]), blocks(0n, 500n), request(300n));
+    expect(plan.reachable).toBe(true);
+    expect(plan.quarantine.map((q) => [q.slot, q.reason])).toEqual([
+      [400n, 'newer than the target: ledger-tool would load it and start after slot 300; it also is a directory, not an archive file'],
+    ]);
+    const info = plan.findings.find((f) => f.code === 'bad-archive');
+    expect(info?.severity).toBe('info');
+    expect(info?.message).toContain(`${path.basename(below.path)} is a broken symbolic link`);
+  });
+
+  it('gives one finding each to the first five bad archives and one to the rest', () => {
+    const bads = Array.from({ length: 40 }, (_, i) => full(BigInt(260 + i), { problem: empty }));
+    const plan = planRestartSnapshot(inventory([full(200n), ...bads]), blocks(0n, 500n), request(300n));
+    expect(plan.base?.full.slot).toBe(200n);
+    expect(plan.quarantine).toHaveLength(40);
+    const bad = plan.findings.filter((f) => f.code === 'bad-archive');
+    expect(bad).toHaveLength(6);
+    expect(bad[0]?.message).toContain('snapshot-299-');
+    expect(bad[5]?.message).toMatch(/^35 more archives that Agave would pick in turn cannot be loaded either \(snapshot-294-/);
+  });
+
+  it('chooseUsableBase lists what it set aside, in the order Agave would have tried them', () => {
+    const bad1 = full(300n, { problem: empty });
+    const bad2 = inc(200n, 250n, { problem: empty });
+    const { base, blocking } = chooseUsableBase([full(200n), inc(200n, 220n), bad2, bad1], 400n);
+    expect(blocking).toEqual([bad1, bad2]);
+    expect([base?.full.slot, base?.incremental?.slot]).toEqual([200n, 220n]);
+  });
+});
+
+describe('X = 0', () => {
+  it('says that no snapshot can lie below slot 0, instead of asking for one', () => {
+    const plan = planRestartSnapshot(inventory([full(100n)]), blocks(0n, 500n), request(0n));
+    const finding = plan.findings.find((f) => f.code === 'no-base-snapshot');
+    expect(finding?.message).toBe('Slot 0 is the genesis slot: no snapshot can lie below it, so none can be replayed up to it.');
+    expect(finding?.remedy).toMatch(/^Check --slot/);
+    expect(JSON.stringify(plan.findings)).not.toContain('below 0');
+  });
+});
+
 describe('invariants over random ledgers', () => {
   // A small deterministic PRNG so a failure names a reproducible seed.
   function rng(seed: number) {
@@ -295,6 +384,30 @@ describe('invariants over random ledgers', () => {
       expect(agave?.full.path, `seed ${seed}`).toBe(plan.base?.full.path);
       expect(agave?.incremental?.path ?? null, `seed ${seed}`).toBe(plan.base?.incremental?.path ?? null);
       expect(plan.reachable, `seed ${seed}`).toBe(plan.base !== null);
+    }
+  });
+
+  it('with bad archives among them: after the moves, Agave picks the planned base, and it is a good one', () => {
+    for (let seed = 1; seed <= 300; seed++) {
+      const next = rng(seed);
+      const bad = () => (next(3) === 0 ? { problem: { code: 'empty', message: 'is empty (0 bytes)' } as const } : {});
+      const fulls = [...new Set(Array.from({ length: 1 + next(5) }, () => BigInt(next(50) * 10)))];
+      const archives = fulls.map((s) => full(s, bad()));
+      for (let i = next(8); i > 0; i--) {
+        const base = fulls[next(fulls.length)] as bigint;
+        archives.push(inc(base, base + 1n + BigInt(next(60)), bad()));
+      }
+      const X = BigInt(next(500));
+      const plan = planRestartSnapshot(inventory(archives), blocks(0n, 1000n), request(X));
+      const moved = new Set(plan.quarantine.map((q) => q.path));
+      const left = archives.filter((a) => !moved.has(a.path));
+      const agave = chooseBase(left, 2n ** 64n);
+      expect(agave?.full.path, `seed ${seed}`).toBe(plan.base?.full.path);
+      expect(agave?.incremental?.path ?? null, `seed ${seed}`).toBe(plan.base?.incremental?.path ?? null);
+      expect(agave?.full.problem ?? agave?.incremental?.problem, `seed ${seed}`).toBeUndefined();
+      // Reachable only when no bad archive had to be moved aside to get there.
+      const movedBad = archives.some((a) => a.problem && a.slot < X && moved.has(a.path));
+      expect(plan.reachable, `seed ${seed}`).toBe(plan.base !== null && !movedBad);
     }
   });
 });

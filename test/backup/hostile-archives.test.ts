@@ -32,8 +32,8 @@ function entry(name: string, type: '0' | '1' | '2' | '5' | '6', body = '', linkn
   return Buffer.concat([header, data]);
 }
 
-async function makeArchive(dir: string, name: string, entries: Buffer[], options: { cut?: number; sha?: string } = {}): Promise<string> {
-  const tar = Buffer.concat([...entries, Buffer.alloc(1024)]);
+async function makeArchive(dir: string, name: string, entries: Buffer[], options: { cut?: number; sha?: string; tarBytes?: number } = {}): Promise<string> {
+  const tar = Buffer.concat([...entries, Buffer.alloc(1024)]).subarray(0, options.tarBytes);
   let zst = execFileSync('zstd', ['-q', '-c'], { input: tar });
   if (options.cut !== undefined) zst = zst.subarray(0, options.cut);
   const file = path.join(dir, name);
@@ -103,6 +103,45 @@ describe('hostile archives are refused before the node is touched, with nothing 
     const right = createHash('sha256').update(await readFile(archive)).digest('hex');
     const ok = await runMain(['restore', 'generic', '--data-dir', data, '--from', archive, '--service-manager', 'none', '--sha256', right], { cwd: dir });
     expect(ok.exitCode, ok.stderr).toBe(0);
+    expect(await readFile(path.join(data, 'f'), 'utf8')).toBe('new');
+  });
+
+  // A whole, valid zstd stream whose tar inside stops early: node-tar used to emit 'error'
+  // twice (the second with no listener), which ended the process with staging and lock left.
+  it.each([
+    ['inside a file', 512 * 3 + 100],
+    ['inside the second header', 512 * 2 + 512 * 4 + 200],
+    ['between two entries, without the end-of-archive marker', 512 * 2 + 512 * 4],
+  ])('a valid zstd stream holding a tar cut %s: exit 2, staging and lock removed', async (_label, tarBytes) => {
+    const dir = await tempDir();
+    const data = path.join(dir, 'node');
+    await mkdir(path.join(data, 'sub'), { recursive: true });
+    await writeFile(path.join(data, 'sub', 'keep'), 'original');
+    const before = await treeHash(data);
+    const entries = [entry('node/', '5'), entry('node/a', '0', 'a'.repeat(2000)), entry('node/b', '0', 'b'.repeat(2000))];
+    const archive = await makeArchive(dir, 'cut.tar.zst', entries, { tarBytes });
+    const result = await runMain(['restore', 'generic', '--data-dir', data, '--from', archive, '--service-manager', 'none', '--json'], { cwd: dir });
+    expect(result.exitCode, result.stderr).toBe(2);
+    expect(result.stderr).toContain('damaged or cut short');
+    expectJobSchema('restore', JSON.parse(result.stdout));
+    expect((await readdir(dir)).sort()).toEqual(['cut.tar.zst', 'cut.tar.zst.sha256', 'node']);
+    expect(await treeHash(data)).toBe(before);
+  });
+
+  it('an empty .sha256 is reported as empty, and the line for this archive is the one used', async () => {
+    const dir = await tempDir();
+    const data = path.join(dir, 'node');
+    await mkdir(data);
+    const archive = await makeArchive(dir, 'a.tar.zst', [entry('node/', '5'), entry('node/f', '0', 'new')]);
+    const right = createHash('sha256').update(await readFile(archive)).digest('hex');
+    await writeFile(`${archive}.sha256`, '');
+    const empty = await runMain(['restore', 'generic', '--data-dir', data, '--from', archive, '--service-manager', 'none'], { cwd: dir });
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain('a.tar.zst.sha256 is empty');
+    // A checksum file for several archives (sha256sum *.tar.zst): the first line is another's.
+    await writeFile(`${archive}.sha256`, `${'0'.repeat(64)}  other.tar.zst\n${right}  a.tar.zst\n`);
+    const listed = await runMain(['restore', 'generic', '--data-dir', data, '--from', archive, '--service-manager', 'none'], { cwd: dir });
+    expect(listed.exitCode, listed.stderr).toBe(0);
     expect(await readFile(path.join(data, 'f'), 'utf8')).toBe('new');
   });
 });

@@ -30,8 +30,8 @@ describe('snapplan apply', () => {
     expect(doc.created.archivePath).toMatch(new RegExp(`^${L}/snapshot-289624982-[1-9A-HJ-NP-Za-km-z]+\\.tar\\.zst$`));
     expect(doc.restartFlags).toEqual([
       '--wait-for-supermajority', '289624982', '--expected-bank-hash', doc.created.bankHash,
-      '--expected-shred-version', String(doc.created.shredVersion), '--hard-fork', '289624982', '--no-snapshot-fetch',
-    ]);
+      '--expected-shred-version', String(doc.created.shredVersion), '--no-snapshot-fetch',
+    ]); // no --hard-fork: the snapshot carries it, and registering it again changes the shred version
     // The newer archives and the bank snapshot are in the quarantine, under their root's key.
     const names = await readdir(L);
     for (const name of NEWER) expect(names).not.toContain(name);
@@ -59,15 +59,16 @@ describe('snapplan apply', () => {
   it('reads the slot from the output when state edits move it to X+1', async () => {
     const { root, L, env } = await restartLedger();
     const gate = 'EenyoWx9UMXYKpR8mW5Jmfmy2fRjzUtM7NduYMY8bx33';
-    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json', '--deactivate-feature-gate', gate, '--', '--snapshot-version', '1.2.0'], { cwd: root, env });
+    // With a state edit the hard fork must be given (announcements used both X and X+1).
+    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json', '--deactivate-feature-gate', gate, '--hard-fork', X, '--', '--snapshot-version', '1.2.0'], { cwd: root, env });
     expect(run.exitCode, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(doc.createSnapshotCommand).toContain('--deactivate-feature-gate');
     expect(doc.createSnapshotCommand.slice(-2)).toEqual(['--snapshot-version', '1.2.0']); // after --, passed through
     expect(doc.created.slot).toBe(289624983);
     expect(doc.restartFlags.slice(0, 2)).toEqual(['--wait-for-supermajority', '289624983']);
-    expect(doc.restartFlags).toContain('--hard-fork');
-    expect(doc.restartFlags[doc.restartFlags.indexOf('--hard-fork') + 1]).toBe('289624982');
+    expect(doc.createSnapshotCommand.filter((a: string) => a === '--hard-fork')).toHaveLength(1);
+    expect(doc.restartFlags).not.toContain('--hard-fork');
   });
 
   it('compares with the announced bank hash and shred version', async () => {
@@ -77,13 +78,16 @@ describe('snapplan apply', () => {
     const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--expected-shred-version', '4084', '--expected-bank-hash', '11111111111111111111111111111111'], { cwd: root, env });
     expect(run.exitCode).toBe(1);
     expect(run.stdout).toContain('differs from the announcement');
-    expect(run.stderr).toMatch(/but its bank hash .* is not the announced 11111111111111111111111111111111 and its shred version \d+ is not the announced 4084: do not restart with it/);
+    expect(run.stderr).toMatch(/but its bank hash .* is not --expected-bank-hash 11111111111111111111111111111111 and its shred version \d+ is not --expected-shred-version 4084: do not restart with it/);
     expect(run.stdout).not.toContain('Restart the validator with');
   });
 
   it('changes nothing and explains when it must refuse', async () => {
     const { root, L, env } = await restartLedger();
-    const before = await fingerprintTree(root);
+    // The ledger's lock is taken before planning, so a lock file came and went: the ledger
+    // folder's own mtime is the one thing allowed to differ.
+    const fingerprint = async () => (await fingerprintTree(root)).map((line) => (line.startsWith('ledger mode=') ? line.replace(/ mtime=\S+/, '') : line));
+    const before = await fingerprint();
     const cases: Array<[string[], RegExp]> = [
       [['--slot', X], /no terminal to confirm on.*\n.*--yes/],
       [['--slot', '289500000', '--yes'], /cannot be created: Every snapshot archive is at or after slot 289500000/],
@@ -96,7 +100,7 @@ describe('snapplan apply', () => {
       expect(run.exitCode, argv.join(' ')).toBe(2);
       expect(run.stderr).toMatch(message);
     }
-    expect(await fingerprintTree(root)).toEqual(before);
+    expect(await fingerprint()).toEqual(before);
   });
 
   it('--dry-run prints every step and changes nothing', async () => {
@@ -118,7 +122,7 @@ describe('snapplan apply', () => {
     expect(run.stderr).toMatch(/agave-ledger-tool create-snapshot exited with code 1/);
     expect(run.stderr).toContain('| But `--enable-capitalization-change flag not provided');
     expect(run.stderr).toMatch(/pass --enable-capitalization-change if the restart announcement says so/);
-    expect(run.stderr).toMatch(/snapplan undo puts them back/);
+    expect(run.stderr).toMatch(/Next: snapplan undo --journal \S+ puts the moved items back/);
     expect(await readdir(L)).not.toContain(fullName(289625000));
 
     const undo = await runMain(['undo', '--ledger', L], { cwd: root, env });
@@ -149,7 +153,7 @@ describe('snapplan apply', () => {
     const { root, L, env } = await restartLedger();
     expect((await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env })).exitCode).toBe(0);
     await touch(L, fullName(289625000), 'something else now lives here\n');
-    const undo = await runMain(['undo', '--ledger', L, '--json'], { cwd: root, env });
+    const undo = await runMain(['undo', '--ledger', L, '--json', '--include-new'], { cwd: root, env });
     expect(undo.exitCode).toBe(2);
     const doc = JSON.parse(undo.stdout);
     expect(doc.conflicts.map((c: { path: string }) => c.path)).toEqual([path.join(L, fullName(289625000))]);
@@ -243,7 +247,7 @@ describe('snapplan apply against a running validator and a held lock (child proc
     // Kill points are counted by the move engine (src/ops/kill-point.ts): journal writes,
     // renames, links. The engine's own suite kills at 50+ points; here the whole command.
     for (const killAfter of [2, 4, 7, 9]) {
-      const run = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: String(killAfter) } });
+      const run = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: String(killAfter), SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' } });
       expect(run.exitCode, `kill after ${killAfter}`).toBe(-1); // killed by SIGKILL
       const undo = await runBin(['undo', '--ledger', L], { cwd: root, env });
       // 0: items put back; 2 with "Nothing to undo" when the kill came before the first move.
@@ -251,7 +255,7 @@ describe('snapplan apply against a running validator and a held lock (child proc
       expect(await ledgerFiles(L), `kill after ${killAfter}`).toEqual(before);
     }
     // A killed run leaves its lock file; the next run sees the holder is dead and takes it over.
-    await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: '3' } });
+    await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, SNAPPLAN_TEST_KILL_AFTER: '3', SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' } });
     const again = await runBin(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env });
     expect(again.exitCode, again.stderr).toBe(0);
   });

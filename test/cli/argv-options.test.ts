@@ -40,27 +40,48 @@ async function parse(argv: string[]): Promise<{ exitCode: number; stderr: string
 }
 
 const LEDGER_TOOL = { ledgerToolTimeout: 300 };
+/** The repeatable announcement flags (each an empty list when not given). */
+const ANNOUNCEMENT = { hardFork: [], deactivateFeatureGate: [], destakeVoteAccount: [], removeAccount: [] };
+const PLAN_LIKE = { verifyArchives: false, ...ANNOUNCEMENT, ...LEDGER_TOOL };
 const SERVICE = { serviceManager: 'systemd', stopTimeout: 120, forceKill: false, restart: true, healthTimeout: 300, json: false };
 const K8S = { namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, dryRun: false, json: false };
 const DEVICEDB = { node: [], timeout: 600, pollInterval: 2, requestTimeout: 10, dryRun: false, json: false };
 
 const TABLE: readonly (readonly [string, string[], Record<string, unknown>])[] = [
-  ['plan', ['plan', '--ledger', 'L', '--slot', '5'], { ledger: 'L', slot: '5', boundsFrom: 'native', json: false, showIgnored: false, ...LEDGER_TOOL }],
-  ['plan', ['--plan', '-l', 'L', '-x', '5', '--blocks', '1..9', '--bounds-from', 'ledger-tool', '--ledger-tool-timeout', '1.5', '--json'], { ledger: 'L', slot: '5', blocks: '1..9', boundsFrom: 'ledger-tool', json: true, showIgnored: false, ledgerToolTimeout: 1.5 }],
+  ['plan', ['plan', '--ledger', 'L', '--slot', '5'], { ledger: 'L', slot: '5', boundsFrom: 'native', json: false, showIgnored: false, ...PLAN_LIKE }],
+  ['plan', ['--plan', '-l', 'L', '-x', '5', '--blocks', '1..9', '--bounds-from', 'ledger-tool', '--ledger-tool-timeout', '1.5', '--json'], { ledger: 'L', slot: '5', blocks: '1..9', boundsFrom: 'ledger-tool', json: true, showIgnored: false, ...PLAN_LIKE, ledgerToolTimeout: 1.5 }],
   ['plan', ['plan', '--ledger', 'L', '--slot', '5', '--snapshots', 'S', '--full-snapshot-archive-path', 'F', '--incremental-snapshot-archive-path', 'I', '--backup-dir', 'B', '--ledger-tool', 'T', '--show-ignored'],
-    { ledger: 'L', slot: '5', snapshots: 'S', fullSnapshotArchivePath: 'F', incrementalSnapshotArchivePath: 'I', backupDir: 'B', ledgerTool: 'T', boundsFrom: 'native', json: false, showIgnored: true, ...LEDGER_TOOL }],
+    { ledger: 'L', slot: '5', snapshots: 'S', fullSnapshotArchivePath: 'F', incrementalSnapshotArchivePath: 'I', backupDir: 'B', ledgerTool: 'T', boundsFrom: 'native', json: false, showIgnored: true, ...PLAN_LIKE }],
+  // Without --slot when the announcement gives the snapshot slot (the handler checks that one of them does).
+  ['plan', ['plan', '--ledger', 'L', '--announcement', 'a.yaml', '--verify-archives', '--cluster', 'c', '--ledger-tool-version', '3.1.7', '--restart-slot', '6', '--hard-fork', '5', '--hard-fork', '6', '--validator-hard-fork', '--expected-bank-hash', 'H', '--expected-shred-version', '7'],
+    { ledger: 'L', announcement: 'a.yaml', verifyArchives: true, cluster: 'c', ledgerToolVersion: '3.1.7', restartSlot: '6', hardFork: ['5', '6'], validatorHardFork: true, expectedBankHash: 'H', expectedShredVersion: '7', boundsFrom: 'native', json: false, showIgnored: false, deactivateFeatureGate: [], destakeVoteAccount: [], removeAccount: [], ...LEDGER_TOOL }],
   ['apply', ['apply', '--ledger', 'L', '--slot', '5', '--deactivate-feature-gate', 'A', '--deactivate-feature-gate', 'B', '--create-timeout', '0', '-y', '--', '--foo', 'bar'],
-    { ledger: 'L', slot: '5', boundsFrom: 'native', yes: true, dryRun: false, json: false, incremental: false, deactivateFeatureGate: ['A', 'B'], destakeVoteAccount: [], removeAccount: [], enableCapitalizationChange: false, createTimeout: 0, forceCopy: false, '--': ['--foo', 'bar'], ...LEDGER_TOOL }],
-  ['apply', ['apply', '--ledger', 'L', '--slot', '5', '--expected-bank-hash', 'H', '--expected-shred-version', '0042', '--dry-run', '--incremental', '--enable-capitalization-change', '--force-copy', '--destake-vote-account', 'V', '--remove-account', 'R'],
-    { ledger: 'L', slot: '5', boundsFrom: 'native', yes: false, dryRun: true, json: false, incremental: true, deactivateFeatureGate: [], destakeVoteAccount: ['V'], removeAccount: ['R'], enableCapitalizationChange: true, expectedBankHash: 'H', expectedShredVersion: '0042', createTimeout: 0, forceCopy: true, '--': [], ...LEDGER_TOOL }],
-  ['undo', ['undo', '--journal', 'J'], { journal: 'J', json: false, forceCopy: false }],
-  ['undo', ['undo', '-l', 'L', '--backup-dir', 'B', '--json'], { ledger: 'L', backupDir: 'B', json: true, forceCopy: false }],
+    { ledger: 'L', slot: '5', boundsFrom: 'native', yes: true, dryRun: false, json: false, incremental: false, ...PLAN_LIKE, deactivateFeatureGate: ['A', 'B'], enableCapitalizationChange: false, allowLedgerToolVersion: false, createTimeout: 0, forceCopy: false, '--': ['--foo', 'bar'] }],
+  ['apply', ['apply', '--ledger', 'L', '--announcement', 'a.yaml', '--expected-bank-hash', 'H', '--expected-shred-version', '0042', '--dry-run', '--incremental', '--enable-capitalization-change', '--force-copy', '--destake-vote-account', 'V', '--remove-account', 'R', '--verify-archives', '--allow-ledger-tool-version'],
+    { ledger: 'L', announcement: 'a.yaml', boundsFrom: 'native', yes: false, dryRun: true, json: false, incremental: true, ...PLAN_LIKE, destakeVoteAccount: ['V'], removeAccount: ['R'], enableCapitalizationChange: true, expectedBankHash: 'H', expectedShredVersion: '0042', createTimeout: 0, forceCopy: true, verifyArchives: true, allowLedgerToolVersion: true, '--': [] }],
+  ['undo', ['undo', '--journal', 'J'], { journal: 'J', json: false, forceCopy: false, dryRun: false, includeNew: false, force: false, yes: false }],
+  ['undo', ['undo', '-l', 'L', '--backup-dir', 'B', '--json', '--dry-run', '--include-new', '-y'], { ledger: 'L', backupDir: 'B', json: true, forceCopy: false, dryRun: true, includeNew: true, force: false, yes: true }],
+  ['undo', ['undo', '-l', 'L', '--force'], { ledger: 'L', json: false, forceCopy: false, dryRun: false, includeNew: false, force: true, yes: false }],
   ['status', ['status', '--ledger', 'L'], { ledger: 'L', json: false }],
   ['status', ['status', '--backup-dir', 'B', '--json'], { backupDir: 'B', json: true }],
+  ['prune', ['prune', '--ledger', 'L'], { ledger: 'L', olderThan: 7, keep: 1, yes: false, json: false }],
+  ['prune', ['prune', '--backup-dir', 'B', '--older-than', '19.5', '--keep', '0', '--yes', '--json'], { backupDir: 'B', olderThan: 19.5, keep: 0, yes: true, json: true }],
+  ['fetch', ['fetch', '--ledger', 'L', '--slot', '5', '--rpc', 'http://a', '--rpc', 'http://b'],
+    { ledger: 'L', slot: '5', rpc: ['http://a', 'http://b'], discover: false, discoverLimit: 50, knownValidator: [], fullOnly: false, speedTestCount: 5, speedTestSeconds: 3, speedWindow: 20, probeTimeout: 5, retries: 3, boundsFrom: 'native', dryRun: false, json: false, ...ANNOUNCEMENT, ...LEDGER_TOOL }],
+  ['fetch', ['fetch', '-l', 'L', '--restart-slot', '6', '--rpc', 'http://a', '--discover', '--discover-limit', '9', '--known-validator', 'K', '--node-version', '>=2.1', '--full-only', '--min-speed', '50', '--max-latency', '100', '--speed-test-count', '0', '--speed-test-seconds', '0.5', '--speed-window', '0.3', '--probe-timeout', '2', '--retries', '1', '--bounds-from', 'ledger-tool', '--blocks', '1..9', '--dry-run', '--json', '--snapshots', 'S', '--ledger-tool', 'T'],
+    { ledger: 'L', restartSlot: '6', rpc: ['http://a'], discover: true, discoverLimit: 9, knownValidator: ['K'], nodeVersion: '>=2.1', fullOnly: true, minSpeed: 50, maxLatency: 100, speedTestCount: 0, speedTestSeconds: 0.5, speedWindow: 0.3, probeTimeout: 2, retries: 1, boundsFrom: 'ledger-tool', blocks: '1..9', dryRun: true, json: true, snapshots: 'S', ledgerTool: 'T', ...ANNOUNCEMENT, ...LEDGER_TOOL }],
+  ['restart-flags', ['restart-flags', '--patch', 'v.sh', '--announcement', 'a.yaml'], { patch: 'v.sh', announcement: 'a.yaml', yes: false, dryRun: false, json: false, reload: false, ...ANNOUNCEMENT }],
+  ['restart-flags', ['restart-flags', '--revert', 'v.sh', '-x', '5', '--restart-slot', '6', '--hard-fork', '5', '-y', '--dry-run', '--json', '--reload'],
+    { revert: 'v.sh', slot: '5', restartSlot: '6', yes: true, dryRun: true, json: true, reload: true, ...ANNOUNCEMENT, hardFork: ['5'] }],
+  ['watch', ['watch', '--ledger', 'L'], { ledger: 'L', json: false, monitor: true, validatorBin: 'agave-validator', pollMs: 500, ...ANNOUNCEMENT }],
+  ['watch', ['watch', '-l', 'L', '--log', 'v.log', '--timeout', '3600', '--json', '--no-monitor', '--validator-bin', '/v', '--poll-ms', '10', '--restart-slot', '6'],
+    { ledger: 'L', log: 'v.log', timeout: 3600, json: true, monitor: false, validatorBin: '/v', pollMs: 10, restartSlot: '6', ...ANNOUNCEMENT }],
   ['blockstore', ['blockstore', '--ledger', 'L', '--slot', '7', '--base', '3'], { ledger: 'L', slot: '7', base: '3', boundsFrom: 'native', json: false, ...LEDGER_TOOL }],
-  ['tui', ['tui', '--ledger', 'L'], { ledger: 'L', boundsFrom: 'native', ...LEDGER_TOOL }],
+  ['tui', ['tui', '--ledger', 'L'], { ledger: 'L', boundsFrom: 'native', allowLedgerToolVersion: false, rpc: [], ...PLAN_LIKE }],
+  ['tui', ['tui', '--ledger', 'L', '--rpc', 'http://a', '--rpc', 'http://b', '--verify-archives', '--allow-ledger-tool-version', '--announcement', 'a.yaml'],
+    { ledger: 'L', boundsFrom: 'native', rpc: ['http://a', 'http://b'], announcement: 'a.yaml', ...PLAN_LIKE, verifyArchives: true, allowLedgerToolVersion: true }],
   // `snapplan --ledger L` is the app (without a terminal it prints the plan).
-  ['tui', ['--ledger', 'L', '--slot', '5', '--backup-dir', 'B'], { ledger: 'L', slot: '5', backupDir: 'B', boundsFrom: 'native', ...LEDGER_TOOL }],
+  ['tui', ['--ledger', 'L', '--slot', '5', '--backup-dir', 'B'], { ledger: 'L', slot: '5', backupDir: 'B', boundsFrom: 'native', allowLedgerToolVersion: false, rpc: [], ...PLAN_LIKE }],
   ['backup', ['backup', 'stacks', '--to', '/b', '--service-manager', 'process', '--pid', '42', '--', 'stacks-node', 'start'],
     { chain: 'stacks', to: '/b', ...SERVICE, serviceManager: 'process', pid: 42, set: 'data', dryRun: false, exclude: [], keepLocal: false, zstdLevel: 3, spaceFactor: 0.6, '--': ['stacks-node', 'start'] }],
   ['backup', ['backup', 'loom', '--to', 's3://b/p', '--set', 'config', '--exclude', '**/LOCK', '--exclude', 'x', '--zstd-level', '19', '--space-factor', '0', '--stop-timeout', '30', '--health-timeout', '2.5', '--no-restart', '--region', 'r', '--endpoint', 'e', '--profile', 'p', '--work-dir', 'W', '--keep-local', '--name', 'n', '--network', 'testnet', '--data-dir', 'D', '--service', 'u', '--rpc', 'http://x', '--unit-file', 'U', '--force-kill', '--pidfile', 'P', '--json', '--dry-run'],
@@ -114,6 +135,8 @@ describe('argv → the options each handler receives', () => {
   it.each([
     [['undo'], 'snapplan: undo needs to know which quarantine to put back.\nName it: --journal PATH, or --ledger L for its newest one.\n'],
     [['status', '--json'], 'snapplan: status needs to know whose quarantines to list.\nName the ledger (--ledger L) or the backup folder (--backup-dir DIR).\n'],
+    [['prune', '--yes'], 'snapplan: prune needs to know whose quarantines to delete.\nName the ledger (--ledger L) or the backup folder (--backup-dir DIR).\n'],
+    [['undo', '--ledger', 'L', '--include-new', '--force'], 'snapplan: --include-new and --force contradict each other.\n--include-new moves the new archive aside; --force leaves it where the validator loads it. Choose one.\n'],
     [['k8s', 'undo', '-n', 'chain'], 'snapplan: k8s undo needs to know which job to undo.\nName it: --journal PATH, or --statefulset NAME for its newest unfinished journal.\n'],
   ])('runs the rules across flags before any handler: %j', async (argv, stderr) => {
     const r = await parse(argv);
@@ -146,7 +169,7 @@ function baseArgv(words: string, definition: CommandDefinition, skip: string): s
   const argv = words.split(' ');
   for (const spec of Object.values(definition.positionals ?? {})) argv.push(spec.choices?.[0] ?? 'here');
   for (const [key, spec] of Object.entries(definition.options)) if (spec.demandOption && key !== skip) argv.push(`--${key}`, sample(spec, 0));
-  const check: Record<string, string[]> = { undo: ['--journal', 'v0'], status: ['--ledger', 'v0'], 'k8s undo': ['--journal', 'v0'] };
+  const check: Record<string, string[]> = { undo: ['--journal', 'v0'], status: ['--ledger', 'v0'], prune: ['--ledger', 'v0'], 'k8s undo': ['--journal', 'v0'] };
   if (skip !== 'journal' && skip !== 'ledger') argv.push(...(check[words] ?? []));
   return argv;
 }

@@ -161,7 +161,7 @@ describe('snapplan plan: bad input gets one clear sentence and the right exit co
     const run = await runMain(['plan', '--ledger', L, '--slot', X, ...TOOL], { cwd: root, env: { PATH: path.dirname(process.execPath) } });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toMatch(/Neither agave-ledger-tool nor solana-ledger-tool is on PATH/);
-    expect(run.stderr).toMatch(/--blocks FIRST\.\.LAST/);
+    expect(run.stderr).toMatch(/Pass --ledger-tool PATH/);
   });
 
   it('a ledger tool that fails: its last lines and a hint', async () => {

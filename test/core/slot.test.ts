@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { parseSlotArg, parseSlotRangeArg, subtractRange, tryParseU64, U64_MAX } from '../../src/core/slot.js';
-import { toJson } from '../../src/output/json.js';
+import { toJson } from '../../src/core/json.js';
 
 describe('u64 slots', () => {
   it('parses the whole u64 range exactly', () => {

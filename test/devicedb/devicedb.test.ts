@@ -2,9 +2,9 @@ import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ServiceController } from '../../src/ops/service-control.js';
-import { parseNode } from '../../src/plugins/devicedb/node-address.js';
-import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../src/plugins/devicedb/restore-service.js';
-import { runDevicedbSnapshot, type DevicedbEvent } from '../../src/plugins/devicedb/snapshot-service.js';
+import { parseNode } from '../../src/jobs/devicedb/node-address.js';
+import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../src/jobs/devicedb/restore-service.js';
+import { runDevicedbSnapshot, type DevicedbEvent } from '../../src/jobs/devicedb/snapshot-service.js';
 import { tempDir } from '../support/temp-dir.js';
 import { flatTar, startCluster, type FakeCluster, type NodeScript } from './devicedb-server.js';
 
@@ -90,9 +90,7 @@ describe('devicedb snapshot', () => {
   it('times out cleanly and names the nodes still processing or missing', async () => {
     const dir = await tempDir();
     const c = await cluster(dir, { ddb3: { processingPolls: 1_000 }, ddb1: { final: 'missing' } });
-    const started = Date.now();
     const { result } = await snapshot(c, path.join(dir, 'out'), 400);
-    expect(Date.now() - started).toBeLessThan(3_000);
     expect(result.error?.message).toMatch(/did not complete on every node within 0 s \(ddb1: missing, ddb3: processing\)/);
     expect(result.nodes.map((n) => n.status)).toEqual(['missing', 'completed', 'processing']);
   });
@@ -215,5 +213,35 @@ describe('devicedb restore', () => {
     expect(result.nodes.find((n) => n.label === 'ddb3')?.overview).toMatchObject({ status: 'failed', code: 'unreachable' });
     expect(result.keptStores).toHaveLength(3);
     expect(await readdir(result.keptStores[0] as string)).toEqual(['NEWER.ldb']);
+  });
+
+  it('a throw or a Ctrl-C at any await between the stops and the starts starts every node again, the old stores in place', async () => {
+    const { armFaults, faultPointsPassed } = await import('../../src/jobs/fault-point.js');
+    const { c, manifestPath, stores } = await prepared();
+    try {
+      for (const kind of ['throw', 'abort'] as const) {
+        for (let at = 1; ; at++) {
+          const calls: string[] = [];
+          const controller = new AbortController();
+          const before = (await readdir(stores['ddb1'] as string)).sort();
+          armFaults({ at, kind, controller });
+          const now = new Date(Date.UTC(2026, 10, 21, 13, (kind === 'throw' ? 0 : 30) + at));
+          const result = await runDevicedbRestore({ ...request(manifestPath, targets(c, stores, calls)), now, client: { ...CLIENT, signal: controller.signal } }, () => undefined);
+          const hit = faultPointsPassed().length >= at;
+          armFaults(null);
+          expect(c.nodes.every((n) => n.up)).toBe(true);
+          expect(calls.filter((x) => x.startsWith('start'))).toEqual(['start ddb1', 'start ddb2', 'start ddb3']);
+          if (!hit) {
+            expect(result.error).toBeNull();
+            break;
+          }
+          expect(result.error?.message).toMatch(/(could not be replaced|stopped before every store was replaced): (injected fault|interrupted)/);
+          expect(result.nodes.every((n) => n.stopped && n.started && !n.swapped)).toBe(true);
+          expect((await readdir(stores['ddb1'] as string)).sort()).toEqual(before);
+        }
+      }
+    } finally {
+      armFaults(null);
+    }
   });
 });

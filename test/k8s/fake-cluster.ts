@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Kubectl } from '../../src/plugins/k8s/kubectl.js';
+import { Kubectl } from '../../src/jobs/k8s/kubectl.js';
 
 export const KUBECTL = path.resolve(import.meta.dirname, '../../fixtures/bin/kubectl');
 

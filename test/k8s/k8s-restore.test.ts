@@ -1,10 +1,10 @@
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { undoK8sJob } from '../../src/plugins/k8s/k8s-undo.js';
-import { readJournal } from '../../src/plugins/k8s/replica-journal.js';
-import { runK8sRestore, type K8sRestoreRequest } from '../../src/plugins/k8s/restore-service.js';
-import { runK8sSnapshot } from '../../src/plugins/k8s/snapshot-service.js';
+import { undoK8sJob } from '../../src/jobs/k8s/k8s-undo.js';
+import { readJournal } from '../../src/jobs/k8s/replica-journal.js';
+import { runK8sRestore, type K8sRestoreRequest } from '../../src/jobs/k8s/restore-service.js';
+import { runK8sSnapshot } from '../../src/jobs/k8s/snapshot-service.js';
 import { tempDir } from '../support/temp-dir.js';
 import { env, KUBECTL, kubectl, readCluster, verbs, writeCluster, type FakeState } from './fake-cluster.js';
 import { runMain } from '../support/run-cli.js';

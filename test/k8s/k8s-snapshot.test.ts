@@ -2,9 +2,9 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { undoK8sJob } from '../../src/plugins/k8s/k8s-undo.js';
-import { readJournal } from '../../src/plugins/k8s/replica-journal.js';
-import { runK8sSnapshot } from '../../src/plugins/k8s/snapshot-service.js';
+import { undoK8sJob } from '../../src/jobs/k8s/k8s-undo.js';
+import { readJournal } from '../../src/jobs/k8s/replica-journal.js';
+import { runK8sSnapshot } from '../../src/jobs/k8s/snapshot-service.js';
 import { tempDir } from '../support/temp-dir.js';
 import { env, KUBECTL, kubectl, readCluster, verbs, writeCluster } from './fake-cluster.js';
 
@@ -76,14 +76,14 @@ describe('k8s snapshot', () => {
     // Snapshots never become ready; the job is killed (SIGKILL, no finally) after its 3rd journal record.
     const state = await writeCluster(dir, { snapshotReadyMs: 600_000 });
     const journalDir = path.join(dir, 'journals');
-    const dist = path.resolve(import.meta.dirname, '../../dist/plugins/k8s');
+    const dist = path.resolve(import.meta.dirname, '../../dist/jobs/k8s');
     const script = `
       const { Kubectl } = await import(${JSON.stringify(path.join(dist, 'kubectl.js'))});
       const { runK8sSnapshot } = await import(${JSON.stringify(path.join(dist, 'snapshot-service.js'))});
       const k = new Kubectl({ binary: ${JSON.stringify(KUBECTL)}, namespace: 'chain', timeoutMs: 20000, dryRun: false });
       await runK8sSnapshot(k, { statefulset: 'web', journalDir: ${JSON.stringify(journalDir)}, readyTimeoutSeconds: 60, scale: { waitTimeoutSeconds: 10, pollIntervalMs: 50 }, now: new Date() }, () => {});
     `;
-    const child = await execa(process.execPath, ['--input-type=module', '-e', script], { env: { ...env(state), SNAPPLAN_TEST_KILL_AFTER: '3' }, reject: false, timeout: 20_000 });
+    const child = await execa(process.execPath, ['--input-type=module', '-e', script], { env: { ...env(state), SNAPPLAN_TEST_KILL_AFTER: '3', SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection' }, reject: false, timeout: 20_000 });
     expect(child.signal).toBe('SIGKILL');
     expect((await readCluster(state)).statefulsets['chain/web']?.spec.replicas).toBe(0);
     const [name] = await readdir(journalDir);

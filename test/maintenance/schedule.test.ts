@@ -4,7 +4,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { systemdQuote } from '../../src/ops/schedule.js';
+import { systemdQuote } from '../../src/jobs/schedule.js';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
 

@@ -73,7 +73,7 @@ export interface ChildResult {
 export function runChild(config: object, env: Record<string, string> = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, JSON.stringify(config)], {
-      env: { ...process.env, SNAPPLAN_TEST_KILL_AFTER: '', SNAPPLAN_TEST_KILL_TRACE: '', ...env },
+      env: { ...process.env, SNAPPLAN_TEST_KILL_AFTER: '', SNAPPLAN_TEST_KILL_TRACE: '', SNAPPLAN_I_AM_A_TEST_HARNESS: 'fault-injection', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

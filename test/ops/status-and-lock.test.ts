@@ -84,7 +84,8 @@ describe('lock', () => {
     const error = await acquireLock(lockPath).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LockHeldError);
     expect((error as LockHeldError).message).toContain(`pid ${process.pid}`);
-    expect((error as LockHeldError).message).toContain('(apply)');
+    expect((error as LockHeldError).message).toContain(`Another snapplan apply (pid ${process.pid}`);
+    expect((error as LockHeldError).message).toContain(`holds the ledger ${dir}`);
     expect((error as LockHeldError).exitCode).toBe(2);
     await lock.release();
     await lock.release();

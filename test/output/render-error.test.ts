@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BugError, ExternalError, FileOperationError, UserError } from '../../src/core/errors.js';
 import { renderError, type RenderErrorOptions, type VersionInfo } from '../../src/output/render-error.js';
-import { errorReport } from '../../src/plugins/steps.js';
+import { errorReport } from '../../src/jobs/steps.js';
 
 const VERSIONS: VersionInfo = { version: '0.1.0', commit: '0123456789ab', node: 'v20.20.2', platform: 'linux x64' };
 const options = (extra: Partial<RenderErrorOptions> = {}): RenderErrorOptions => ({ versions: () => VERSIONS, debug: false, ...extra });

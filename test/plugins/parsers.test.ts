@@ -4,7 +4,7 @@ import { parseStacksInfo } from '../../src/plugins/stacks/info.js';
 import { compareVersions, parseStacksVersion } from '../../src/plugins/stacks/version.js';
 import { stacksPlugin } from '../../src/plugins/stacks/stacks-plugin.js';
 import { loomPlugin } from '../../src/plugins/loom/loom-plugin.js';
-import { compileExclude } from '../../src/ops/archive-list.js';
+import { compileExcludes } from '../../src/ops/exclude-patterns.js';
 import { unsafeEntry } from '../../src/ops/safe-extract.js';
 
 describe('stacks-node version lines (both formats)', () => {
@@ -55,12 +55,32 @@ describe('Loom unit peers', () => {
 });
 
 describe('exclude patterns and entry safety', () => {
-  it('matches components or anchored paths', () => {
-    expect(compileExclude('*.log')('chainstate/debug.log')).toBe(true);
-    expect(compileExclude('*.log')('chainstate/debug.logx')).toBe(false);
-    expect(compileExclude('chainstate/blocks')('chainstate/blocks/a/b')).toBe(true);
-    expect(compileExclude('chainstate/blocks')('other/chainstate/blocks')).toBe(false);
-    expect(compileExclude('**/LOCK')('a/b/LOCK')).toBe(true);
+  const matches = (pattern: string, rel: string) => compileExcludes([pattern]).excluded(rel);
+  it.each([
+    ['*.log', 'chainstate/debug.log', true],
+    ['*.log', 'chainstate/debug.logx', false],
+    ['*.log', '.hidden.log', true],
+    ['chainstate/blocks', 'chainstate/blocks/a/b', true],
+    ['chainstate/blocks', 'other/chainstate/blocks', false],
+    ['**/LOCK', 'a/b/LOCK', true],
+    // The hand-written matcher missed these three.
+    ['**/LOCK', 'LOCK', true],
+    ['a/**/b', 'a/b', true],
+    ['/LOCK', 'LOCK', true],
+    ['/LOCK', 'db/LOCK', false],
+    ['./x/', 'x', true],
+    ['LOCK', 'db/LOCK', true],
+    ['[ab].txt', 'a.txt', true],
+    ['[ab].txt', 'c.txt', false],
+  ])('%s against %s: %s', (pattern, rel, expected) => {
+    expect(matches(pattern, rel)).toBe(expected);
+  });
+  it('tells which patterns matched nothing, and refuses one that names no path in the folder', () => {
+    const matcher = compileExcludes(['*.log', 'nothing-here', '/LOCK']);
+    for (const rel of ['a/x.log', 'LOCK', 'b']) matcher.excluded(rel);
+    expect(matcher.unmatched()).toEqual(['nothing-here']);
+    expect(() => compileExcludes(['../etc'])).toThrow(/names no path inside the data folder/);
+    expect(() => compileExcludes(['/'])).toThrow(/names no path inside the data folder/);
   });
   it('judges paths and links as written', () => {
     expect(unsafeEntry('a/../../b', 'File', undefined)?.reason).toBe('unsafe-path');

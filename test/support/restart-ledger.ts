@@ -1,7 +1,7 @@
 import { cp } from 'node:fs/promises';
 import path from 'node:path';
 import { installFakeLedgerTool, VERSIONS, type FakeToolConfig } from './fake-ledger-tool.js';
-import { bankSnapshot, fullName, incrementalName, touch } from './ledger-tree.js';
+import { archiveBytes, bankSnapshot, fullName, incrementalName, touch } from './ledger-tree.js';
 import { tempDir } from './temp-dir.js';
 
 // The demo's real RocksDB blockstore (written by ldb: scripts/make-demo-fixture.mjs) and what
@@ -21,7 +21,7 @@ export const X = '289624982';
 export async function restartLedger(config: Partial<FakeToolConfig> = {}, toolName = 'agave-ledger-tool') {
   const root = await tempDir();
   const L = path.join(root, 'ledger');
-  await touch(L, fullName(289600000), 'full archive 289600000\n'.repeat(50));
+  await touch(L, fullName(289600000), archiveBytes(fullName(289600000), 'full archive 289600000\n'.repeat(50)));
   await touch(L, incrementalName(289600000, 289624900));
   await touch(L, fullName(289625000));
   await touch(L, incrementalName(289625000, 289625100));

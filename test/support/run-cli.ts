@@ -2,6 +2,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { main } from '../../src/cli/main.js';
 import type { CliContext } from '../../src/cli/context.js';
+import { backupArchive, expectRestorable } from './restorable.js';
 
 export interface CliRun {
   exitCode: number;
@@ -9,8 +10,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `main()` in this process with captured output (the fast layer of CLI tests). */
-export async function runMain(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; now?: Date; isTTY?: boolean }): Promise<CliRun> {
+/**
+ * Runs `main()` in this process with captured output (the fast layer of CLI tests). A successful
+ * `backup` is restored at once (support/restorable.ts): every backup the suite makes must restore.
+ */
+export async function runMain(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; now?: Date; isTTY?: boolean; signal?: AbortSignal }): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {
@@ -20,8 +24,13 @@ export async function runMain(argv: string[], options: { cwd: string; env?: Node
     stderr: { write: (t: string) => void (stderr += t) },
     stdoutIsTTY: options.isTTY ?? false,
     now: () => options.now ?? new Date('2026-11-21T12:00:00Z'),
+    signal: options.signal,
   };
   const exitCode = await main(argv, ctx);
+  if (argv[0] === 'backup' && exitCode === 0) {
+    const archive = backupArchive(stdout);
+    if (archive !== null) await expectRestorable(path.resolve(options.cwd, archive));
+  }
   return { exitCode, stdout, stderr };
 }
 

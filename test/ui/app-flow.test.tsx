@@ -47,14 +47,18 @@ describe('the app on a real ledger (in process, real services)', () => {
     s = await app.waitFor('complete');
     expect(s).toMatch(/› snapplan-20261121T120000Z-slot-289624982\s+complete\s+3\/3 held/);
     await app.press('u');
-    await app.waitFor('Put 3 items back where they were?');
+    await app.waitFor('Give up this restart: move the new snapshot aside and put 3 items back?');
     await app.press('y');
     await app.waitFor('✔ put back 3 items', 15_000);
     // The list reloads after the message: wait for the new state rather than racing it.
-    s = await app.waitFor(/undone\s+0\/3 held/, 15_000);
+    // Four items now: the three put back, and the new snapshot set aside.
+    s = await app.waitFor(/undone\s+0\/4 held/, 15_000);
+    expect(s).toContain('3 put back, 0 never moved, 1 new set aside');
     expect(s).toContain('✔ put back 3 items');
     expect(existsSync(path.join(L, fullName(289625000)))).toBe(true);
     expect(existsSync(path.join(L, 'snapshots', '289625100'))).toBe(true);
+    // The new snapshot went aside first: an old one next to it would be loaded instead.
+    expect((await readdir(L)).some((n) => n.startsWith(`snapshot-${X}-`))).toBe(false);
 
     await app.press('q');
     expect(app.exitCode()).toBe(0);

@@ -36,10 +36,10 @@ function fakeServices(overrides: Partial<TuiServices> = {}) {
         return new Promise<ApplyOutcome>((resolve) => (finishApply = resolve));
       })();
     },
-    quarantines: async () => ({ quarantines: [quarantineSummary({ dir: `${L}/snapplan-quarantine/snapplan-20261101T080000Z-slot-289000000`, state: 'undone', items: { total: 1, quarantined: 0, unfinished: 0, undone: 1, notMoved: 0, conflicts: 0 } }), quarantineSummary()], problems: [] }),
+    quarantines: async () => ({ quarantines: [quarantineSummary({ dir: `${L}/snapplan-quarantine/snapplan-20261101T080000Z-slot-289000000`, state: 'undone', items: { total: 1, quarantined: 0, unfinished: 0, undone: 1, notMoved: 0, conflicts: 0, createdAside: 0 } }), quarantineSummary()], problems: [] }),
     undo: async (journal) => {
       calls.undo.push(journal);
-      return { quarantine: quarantineSummary({ state: 'undone' }), result: { journalPath: journal, items: [], restored: 3, conflicts: [], missing: [], kept: [], repairedTornLine: false }, recreated: [] };
+      return { quarantine: quarantineSummary({ state: 'undone' }), result: { journalPath: journal, items: [], restored: 3, conflicts: [], missing: [], kept: [], repairedTornLine: false, mismatches: [], leftAside: [], damaged: [], unexplained: [] }, recreated: [] };
     },
     ...overrides,
   };

@@ -91,10 +91,12 @@ export function quarantineSummary(overrides: Partial<QuarantineSummary> = {}): Q
     ledger: L,
     state: 'complete',
     writer: { pid: 4242, host: 'validator-1', liveness: 'dead' },
-    items: { total: 3, quarantined: 3, unfinished: 0, undone: 0, notMoved: 0, conflicts: 0 },
+    items: { total: 3, quarantined: 3, unfinished: 0, undone: 0, notMoved: 0, conflicts: 0, createdAside: 0 },
     bytes: { quarantined: 84.4 * 2 ** 30, kept: 84.2 * 2 ** 30 },
     kept: [],
     tornLine: false,
+    tool: { state: 'not-run', command: null, logFile: null, created: null, newEntries: [] },
+    damaged: [],
     ...overrides,
   };
 }

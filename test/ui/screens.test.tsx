@@ -88,6 +88,12 @@ describe('TargetScreen', () => {
     expect(render({ ...initialTargetForm(), slot: '289624982' })).toMatchInlineSnapshot(`
       "Restart slot
 
+        announcement   a YAML or JSON file: type its path, Enter opens it
+
+        restart slot   optional: R, X or X+1 as announced
+
+        hard forks     optional, comma-separated: as announced
+
       › X (slot)       289624982▏
                        in the blockstore (289624000–289625410)
         bank hash      optional, from the announcement
@@ -305,7 +311,9 @@ describe('ResultScreen', () => {
 
       Moved items:
       /srv/ledger/snapplan-quarantine/snapplan-20261121T120000Z-slot-289624982
-      u lists the quarantines; undo puts the items back.
+      They stay there until the validator has restarted from the new snapshot. u lists
+      the quarantines; undo there gives up this restart and moves the new snapshot
+      aside too.
       ledger-tool log:
       /srv/ledger/snapplan-quarantine/snapplan-20261121T120000Z-slot-289624982/ledger-
       tool.log"
@@ -335,7 +343,7 @@ describe('ResultScreen', () => {
 
 describe('QuarantineScreen', () => {
   const base = { backupDir: `${L}/snapplan-quarantine`, selected: 0, confirming: false, undo: { state: 'idle' } as const, progress: null, offset: 0, width: W, height: H };
-  const older = quarantineSummary({ dir: `${L}/snapplan-quarantine/snapplan-20261101T080000Z-slot-289000000`, state: 'undone', targetSlot: 289000000n, items: { total: 2, quarantined: 0, unfinished: 0, undone: 2, notMoved: 0, conflicts: 0 }, bytes: { quarantined: 0, kept: 0 } });
+  const older = quarantineSummary({ dir: `${L}/snapplan-quarantine/snapplan-20261101T080000Z-slot-289000000`, state: 'undone', targetSlot: 289000000n, items: { total: 2, quarantined: 0, unfinished: 0, undone: 2, notMoved: 0, conflicts: 0, createdAside: 0 }, bytes: { quarantined: 0, kept: 0 } });
 
   it('lists the quarantines newest first with their state', () => {
     expect(frame(<QuarantineScreen {...base} list={{ state: 'done', value: { quarantines: [quarantineSummary(), older], problems: [] } }} />)).toMatchInlineSnapshot(`
@@ -355,7 +363,7 @@ describe('QuarantineScreen', () => {
     const list = { state: 'done' as const, value: { quarantines: [quarantineSummary()], problems: [] } };
     expect(frame(<QuarantineScreen {...base} list={list} confirming={true} />)).toContain('Put 3 items back where they were?  y yes  n no');
     expect(frame(<QuarantineScreen {...base} list={list} undo={{ state: 'loading' }} progress="[2/3] restored: /srv/ledger/x" />)).toContain('› putting the items back… [2/3] restored');
-    const done = { state: 'done' as const, value: { quarantine: quarantineSummary({ state: 'undone' }), result: { journalPath: '', items: [], restored: 3, conflicts: [], missing: [], kept: [], repairedTornLine: false }, recreated: [] } };
+    const done = { state: 'done' as const, value: { quarantine: quarantineSummary({ state: 'undone' }), result: { journalPath: '', items: [], restored: 3, conflicts: [], missing: [], kept: [], repairedTornLine: false, mismatches: [], leftAside: [], damaged: [], unexplained: [] }, recreated: [] } };
     expect(frame(<QuarantineScreen {...base} list={list} undo={done} />)).toContain('✔ put back 3 items');
     expect(frame(<QuarantineScreen {...base} list={list} undo={{ state: 'failed', error: { message: 'Another snapplan holds the lock.' } }} />)).toContain('✘ Another snapplan holds the lock.');
   });

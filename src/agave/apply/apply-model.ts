@@ -1,10 +1,12 @@
 import type { Slot } from '../../core/slot.js';
 import type { KeptCopy } from '../../ops/preserve-copies.js';
+import type { ToolOutcome } from '../../ops/journal.js';
 import type { MovedItem, QuarantineProgress } from '../../ops/quarantine.js';
 import type { CreateSnapshotResult } from '../ledger-tool/create-snapshot-output.js';
 import type { Plan } from '../plan-model.js';
 import type { PlanServiceOptions } from '../plan-service.js';
 import type { CheckVerdict } from './restart-flags.js';
+import type { Announcement } from '../announcement/announcement.js';
 
 export interface ApplyOptions extends PlanServiceOptions {
   readonly backupDir?: string | undefined;
@@ -19,6 +21,10 @@ export interface ApplyOptions extends PlanServiceOptions {
   /** From the restart announcement, when it gave them. */
   readonly expectedBankHash?: string | undefined;
   readonly expectedShredVersion?: number | undefined;
+  /** Issue 13: the whole announcement (file merged with flags); every check is made against it. */
+  readonly announcement?: Announcement | undefined;
+  /** Use a ledger-tool release other than the announced one (a warning instead of a refusal). */
+  readonly allowLedgerToolVersion?: boolean | undefined;
   /** Print every step, change nothing. */
   readonly dryRun: boolean;
   /** Copy into the quarantine even on the same file system (tests, deliberate copies). */
@@ -37,7 +43,7 @@ export type ApplyEvent =
   | { readonly type: 'ledger-tool-started'; readonly command: readonly string[]; readonly logFile: string }
   | { readonly type: 'ledger-tool-phase'; readonly phase: LedgerToolPhase; readonly elapsedMs: number }
   | { readonly type: 'ledger-tool-line'; readonly stream: 'stdout' | 'stderr'; readonly line: string }
-  | { readonly type: 'ledger-tool-finished'; readonly exitCode: number | undefined; readonly elapsedMs: number };
+  | { readonly type: 'ledger-tool-finished'; readonly exitCode: number | undefined; readonly elapsedMs: number; readonly outcome?: ToolOutcome | undefined };
 
 export type LedgerToolPhase = 'starting' | 'loading' | 'replaying' | 'creating' | 'archiving' | 'done';
 
@@ -67,7 +73,14 @@ export interface ApplyOutcome {
   readonly checks: { readonly bankHash: CheckVerdict; readonly shredVersion: CheckVerdict };
   readonly restartFlags: readonly string[];
   readonly advice: readonly string[];
-  /** Set when something failed after changes began; the quarantine stays and undo works. */
-  readonly error: { readonly message: string; readonly hint: string | undefined; readonly outputTail: string | undefined } | null;
+  /**
+   * Set when something failed after changes began; the quarantine stays and undo works.
+   * `cancelled`: stopped by Ctrl-C or SIGTERM (exit 130).
+   */
+  readonly error: { readonly message: string; readonly hint: string | undefined; readonly outputTail: string | undefined; readonly cancelled?: boolean | undefined } | null;
   readonly hardFork: Slot;
+  /** What create-snapshot made and apply then moved into the quarantine (a bank hash or shred version that differs from the announcement). */
+  readonly setAside?: readonly MovedItem[] | undefined;
+  /** The announced restart slot R the created slot was compared with, or null. */
+  readonly restartSlot?: Slot | null | undefined;
 }

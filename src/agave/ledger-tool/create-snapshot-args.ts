@@ -28,17 +28,24 @@ export interface CreateSnapshotOptions {
   readonly slot: Slot;
   /** Where the new archive goes; the full-archive folder so the validator finds it. */
   readonly outputDir: string;
+  /**
+   * The `--hard-fork` slots, each passed once, as decided from the announcement
+   * (announcement/restart-rules.ts). Default: X alone, the documented procedure; announcements
+   * have also put it at X+1 (January 2026), which changes the shred version and bank hash.
+   */
+  readonly hardForks?: readonly Slot[] | undefined;
   readonly extra?: readonly string[] | undefined;
 }
 
-/** `--ledger L <folder flags> create-snapshot X <DIR> --hard-fork X [extra]` (restart-cluster.md). */
+/** `--ledger L <folder flags> create-snapshot X <DIR> --hard-fork H… [extra]` (restart-cluster.md). */
 export function createSnapshotArgs(options: CreateSnapshotOptions): string[] {
   const slot = options.slot.toString();
+  const hardForks = [...new Set((options.hardForks ?? [options.slot]).map(String))];
   return [
     '--ledger', options.folders.ledger,
     ...snapshotFolderArgs(options.era, options.folders),
     'create-snapshot', slot, options.outputDir,
-    '--hard-fork', slot,
+    ...hardForks.flatMap((h) => ['--hard-fork', h]),
     ...(options.extra ?? []),
   ];
 }

@@ -11,7 +11,25 @@ export interface LedgerToolOptions {
   readonly timeoutMs: number;
   readonly env?: NodeJS.ProcessEnv | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Time limit of the `--version` probe; default VERSION_PROBE_TIMEOUT_MS (or timeoutMs if shorter). */
+  readonly versionTimeoutMs?: number | undefined;
 }
+
+/**
+ * `--version` answers at once on any working install; a tool that takes longer is hung or
+ * broken, and must not keep a plain `plan` silent for the whole --ledger-tool-timeout.
+ */
+export const VERSION_PROBE_TIMEOUT_MS = 3_000;
+
+/** Which flags a hint may name: they differ by the call and by the command that runs it. */
+export interface HintContext {
+  /** The flag that sets this call's time limit. */
+  readonly timeoutFlag: '--ledger-tool-timeout' | '--create-timeout';
+  /** The call reads the blockstore for `--bounds-from ledger-tool`, so `--bounds-from native` is a way out. */
+  readonly boundsCall: boolean;
+}
+
+export const BOUNDS_HINTS: HintContext = { timeoutFlag: '--ledger-tool-timeout', boundsCall: true };
 
 /** A thin adapter over the agave-ledger-tool binary: one method per subcommand snapplan uses. */
 export class LedgerTool {
@@ -22,7 +40,8 @@ export class LedgerTool {
   }
 
   async info(): Promise<LedgerToolInfo> {
-    const result = await this.run(['--version'], 'agave-ledger-tool --version');
+    const limit = Math.min(this.options.versionTimeoutMs ?? VERSION_PROBE_TIMEOUT_MS, this.options.timeoutMs > 0 ? this.options.timeoutMs : Infinity);
+    const result = await this.run(['--version'], 'agave-ledger-tool --version', limit);
     const versionText = result.stdout.split('\n').find((line) => line.trim() !== '')?.trim() ?? '';
     const parsed = parseToolVersion(versionText);
     return { path: this.path, versionText, version: parsed?.version ?? null, client: parsed?.client ?? null };
@@ -37,7 +56,7 @@ export class LedgerTool {
       throw new ExternalError(
         `${this.path} bounds printed something snapplan cannot read.`,
         { command: this.path, args, exitCode: result.exitCode, outputTail: tailLines(result.stdout + result.stderr, 10) },
-        { hint: 'Check that --ledger-tool is agave-ledger-tool, or give the range with --blocks FIRST..LAST.' },
+        { hint: 'Check that --ledger-tool is agave-ledger-tool, or drop --bounds-from ledger-tool (snapplan then reads the blockstore itself).' },
       );
     }
     return parsed;
@@ -50,7 +69,7 @@ export class LedgerTool {
    */
   async latestOptimisticSlots(ledger: string, numSlots = 10): Promise<OptimisticSlot[]> {
     const args = ['--ledger', ledger, 'latest-optimistic-slots', '--num-slots', String(numSlots)];
-    const result = await this.run(args, 'agave-ledger-tool latest-optimistic-slots');
+    const result = await this.run(args, 'agave-ledger-tool latest-optimistic-slots', this.options.timeoutMs, { timeoutFlag: '--ledger-tool-timeout', boundsCall: false });
     const parsed = parseLatestOptimisticSlots(result.stdout);
     if (parsed === null) {
       throw new ExternalError(
@@ -71,26 +90,29 @@ export class LedgerTool {
     return stream(this.path, args, { timeoutMs, env: this.options.env, signal: this.options.signal, onLine });
   }
 
-  private async run(args: string[], label: string): Promise<CaptureResult> {
+  private async run(args: string[], label: string, timeoutMs = this.options.timeoutMs, hints: HintContext = BOUNDS_HINTS): Promise<CaptureResult> {
     const result = await capture(this.path, args, {
-      timeoutMs: this.options.timeoutMs,
+      timeoutMs,
       env: this.options.env,
       signal: this.options.signal,
     });
     if (result.exitCode !== 0 || result.timedOut) {
       const output = result.stderr + result.stdout;
       throw new ExternalError(
-        `${label} ${describeExit(result, this.options.timeoutMs)}.`,
+        `${label} ${describeExit(result, timeoutMs)}.`,
         { command: this.path, args, exitCode: result.exitCode, outputTail: tailLines(output, 10) },
-        { hint: hintFor(output, result.timedOut) },
+        { hint: hintFor(output, result.timedOut, hints) },
       );
     }
     return result;
   }
 }
 
-/** Known failure texts → what the operator should do. */
-export function hintFor(output: string, timedOut: boolean): string {
+/**
+ * Known failure texts → what the operator should do. `context` decides which flags the hint
+ * may name (test/apply/hint-flags.test.ts checks each against the commands that print it).
+ */
+export function hintFor(output: string, timedOut: boolean, context: HintContext = BOUNDS_HINTS): string {
   if (/the ending slot is less than the starting slot/.test(output)) {
     return 'A snapshot newer than the target is still in a snapshot folder (or one snapplan cannot see, e.g. under ledger_tool/): move it aside, or check the folder flags.';
   }
@@ -98,10 +120,15 @@ export function hintFor(output: string, timedOut: boolean): string {
   if (/replayable sequence of blocks/.test(output)) return 'The blockstore lacks blocks between the base snapshot and the target: see snapplan blockstore --slot X.';
   if (/--enable-capitalization-change/.test(output)) return 'The edit changes the capitalization: pass --enable-capitalization-change if the restart announcement says so.';
   if (/wasn't expected|isn't valid in this context|provided more than once/.test(output)) return 'This ledger-tool release takes other flags: check --ledger-tool (its version decides the flags).';
-  if (timedOut) return 'Raise --ledger-tool-timeout, or give the blockstore range with --blocks FIRST..LAST.';
+  const native = context.boundsCall ? ' Without --bounds-from ledger-tool, snapplan reads the blockstore itself.' : '';
+  if (timedOut) {
+    return context.timeoutFlag === '--create-timeout'
+      ? 'Raise --create-timeout (0: no limit): replaying a long stretch of blocks can take hours.'
+      : `Raise --ledger-tool-timeout.${native}`;
+  }
   if (/LOCK|Resource temporarily unavailable|lock file/i.test(output)) {
-    return 'The blockstore is locked: the validator is probably still running. Stop it first, or use --blocks FIRST..LAST.';
+    return `The blockstore is locked: the validator is probably still running. Stop it first.${native}`;
   }
   if (/No such file or directory|does not exist/i.test(output)) return 'Check --ledger: it must be the validator\'s ledger folder.';
-  return 'See the tool\'s output above; or give the blockstore range with --blocks FIRST..LAST.';
+  return `See the tool's output above.${native}`;
 }

@@ -19,7 +19,7 @@ export async function locateLedgerTool(options: {
     const found = explicit.includes('/') ? await executable(path.resolve(cwd, explicit)) : await onPath(explicit, env);
     if (found) return found;
     throw new UserError(`--ledger-tool ${explicit}: no executable file there.`, {
-      hint: 'Give the path of agave-ledger-tool (Agave >= 3.0 no longer ships it: build it from source), or use --blocks FIRST..LAST.',
+      hint: 'Give the path of agave-ledger-tool with --ledger-tool (Agave >= 3.0 no longer ships it: build it from source).',
     });
   }
   for (const name of LEDGER_TOOL_NAMES) {
@@ -27,7 +27,7 @@ export async function locateLedgerTool(options: {
     if (found) return found;
   }
   throw new UserError('Neither agave-ledger-tool nor solana-ledger-tool is on PATH.', {
-    hint: 'Pass --ledger-tool PATH (Agave >= 3.0 no longer ships the binary: build it from source), or give the blockstore range with --blocks FIRST..LAST.',
+    hint: 'Pass --ledger-tool PATH (Agave >= 3.0 no longer ships the binary: build it from source).',
   });
 }
 

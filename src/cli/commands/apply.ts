@@ -1,26 +1,27 @@
 import { defineCommand, defineOptions, type ArgsOf, type WithPassThrough } from '../define-command.js';
 import { backupDirOption, boundsFromOption, ledgerFolderOptions, ledgerToolOptions } from '../options/ledger-options.js';
+import { verifyArchivesOption } from '../options/verify-archives-option.js';
+import { allowLedgerToolVersionOption, announcementOptions } from '../options/announcement-options.js';
 
 const CREATE_SNAPSHOT = 'Passed to create-snapshot:';
 
 export const applyOptions = defineOptions({
   ...ledgerFolderOptions,
-  slot: { alias: 'x', type: 'string', demandOption: true, describe: 'The restart slot X' },
+  ...verifyArchivesOption,
+  // Required unless the announcement gives snapshot-slot (checked by the handler).
+  slot: { alias: 'x', type: 'string', describe: 'The snapshot slot X (required unless --announcement gives snapshot-slot)' },
   ...boundsFromOption,
   ...backupDirOption,
   yes: { alias: 'y', type: 'boolean', default: false, describe: 'Do not ask for confirmation (needed without a terminal)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Check everything and print the steps; change nothing' },
   json: { type: 'boolean', default: false, describe: 'Print one JSON result document (schemaVersion 1); progress goes to stderr' },
   incremental: { type: 'boolean', default: false, describe: 'Create an incremental snapshot on the loaded full one', group: CREATE_SNAPSHOT },
-  'deactivate-feature-gate': { type: 'string', array: true, describe: 'Feature gate to deactivate (repeatable)', group: CREATE_SNAPSHOT },
-  'destake-vote-account': { type: 'string', array: true, describe: 'Vote account to destake (repeatable)', group: CREATE_SNAPSHOT },
-  'remove-account': { type: 'string', array: true, describe: 'Account to remove (repeatable)', group: CREATE_SNAPSHOT },
   'enable-capitalization-change': { type: 'boolean', default: false, describe: 'Allow the edits to change the capitalization', group: CREATE_SNAPSHOT },
-  'expected-bank-hash': { type: 'string', describe: 'Bank hash from the restart announcement, to compare', group: 'From the announcement:' },
-  'expected-shred-version': { type: 'string', describe: 'Shred version from the restart announcement, to compare', group: 'From the announcement:' },
+  ...allowLedgerToolVersionOption,
   'create-timeout': { type: 'seconds', zero: 'no limit', default: 0, describe: 'Seconds before create-snapshot is stopped (0: no limit)' },
   'force-copy': { type: 'boolean', default: false, describe: 'Copy into the backup folder even on the same file system' },
   ...ledgerToolOptions,
+  ...announcementOptions,
 });
 
 export type ApplyArgs = WithPassThrough<ArgsOf<typeof applyOptions>>;
@@ -29,6 +30,6 @@ export const applyCommand = defineCommand({
   name: 'apply',
   describe: 'Carry out the plan: move newer snapshots aside (journaled, undoable), run agave-ledger-tool create-snapshot, print the restart flags',
   options: applyOptions,
-  passThrough: 'Arguments after -- go to create-snapshot as they are.',
+  passThrough: 'Arguments after -- go to create-snapshot as they are (but not --hard-fork: create-snapshot gets exactly the announced hard forks).',
   handler: async () => (await import('./apply-handler.js')).applyHandler,
 });

@@ -6,7 +6,7 @@ export const backupOptions = defineOptions({
   to: { type: 'path', demandOption: true, describe: 'Destination: a folder or s3://bucket/prefix' },
   set: { choices: ['data', 'config'], default: 'data', describe: 'Loom: the data set (chaindata, app.db) or the config set' },
   'dry-run': { type: 'boolean', default: false, describe: 'Check and print the steps; stop nothing, write nothing' },
-  exclude: { type: 'string', array: true, describe: 'Pattern to leave out (repeatable; see docs/backup.md)' },
+  exclude: { type: 'string', array: true, describe: 'Pattern to leave out (repeatable): a name (*.log) or a path from the data folder (chainstate/estimates, /LOCK); see "Exclude patterns" in the README' },
   network: { type: 'string', describe: 'Stacks: mainnet or testnet in the archive name (default: from /v2/info)' },
   name: { type: 'string', describe: 'Archive file name (default: the chain\'s naming)' },
   'work-dir': { type: 'path', describe: 'Where an archive bound for S3 is written first (default: the OS temp dir)' },

@@ -1,7 +1,7 @@
 import { inspectBlockstore } from '../../agave/blockstore-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg } from '../../core/slot.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { blockstoreDocument } from '../../output/blockstore-report.js';
 import { folderOptions } from '../options/ledger-options.js';
 import { colorLevel, type CliContext } from '../context.js';

@@ -1,14 +1,15 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { serviceController, type ServiceController } from '../../ops/service-control.js';
-import { parseNode, parseNodes } from '../../plugins/devicedb/node-address.js';
-import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../plugins/devicedb/restore-service.js';
-import { runDevicedbSnapshot, type DevicedbEvent } from '../../plugins/devicedb/snapshot-service.js';
+import { parseNode, parseNodes } from '../../jobs/devicedb/node-address.js';
+import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../jobs/devicedb/restore-service.js';
+import { runDevicedbSnapshot, type DevicedbEvent } from '../../jobs/devicedb/snapshot-service.js';
 import type { CliContext } from '../context.js';
 import type { DevicedbRestoreArgs, DevicedbSnapshotArgs } from './devicedb.js';
 import { secondsToMs } from '../option-values.js';
 import { reportFailure } from './report-failure.js';
+import { jobOutput } from '../../output/byte-progress.js';
 
 function labelled(values: readonly string[], flag: string): Map<string, string> {
   const map = new Map<string, string>();
@@ -23,15 +24,9 @@ function labelled(values: readonly string[], flag: string): Map<string, string> 
 /** The HTTP client settings and the progress lines, shared by both jobs. */
 function jobSetup(args: DevicedbSnapshotArgs | DevicedbRestoreArgs, ctx: CliContext) {
   const client = { requestTimeoutMs: secondsToMs(args.requestTimeout), idleTimeoutMs: secondsToMs(args.requestTimeout), signal: ctx.signal };
-  let lastProgress = 0;
-  const onEvent = (event: DevicedbEvent) => {
-    if (event.type === 'step') return ctx.stderr.write(`snapplan: ${event.text}\n`);
-    // Progress at most every 64 MiB and at the end, so logs stay readable.
-    if (event.bytes === event.total || event.bytes - lastProgress >= 64 * 1024 * 1024) {
-      lastProgress = event.bytes === event.total ? 0 : event.bytes;
-      ctx.stderr.write(`snapplan: ${event.label}: ${event.bytes}${event.total !== null ? ` of ${event.total}` : ''} bytes\n`);
-    }
-  };
+  // A bar per piece on a terminal; a line every 64 MiB and at the end elsewhere.
+  const output = jobOutput(ctx.stderr, ctx.stdoutIsTTY && !args.json);
+  const onEvent = (event: DevicedbEvent) => (event.type === 'step' ? output.onEvent(event.text) : output.onProgress(`download ${event.label}`, event.bytes, event.total));
   return { client, onEvent };
 }
 

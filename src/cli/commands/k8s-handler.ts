@@ -1,12 +1,12 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { toJson } from '../../output/json.js';
-import { undoK8sJob } from '../../plugins/k8s/k8s-undo.js';
-import { Kubectl, type KubectlCall } from '../../plugins/k8s/kubectl.js';
-import { parseEbsVolume, runK8sRestore, type RestoreSource } from '../../plugins/k8s/restore-service.js';
-import { runK8sSnapshot } from '../../plugins/k8s/snapshot-service.js';
-import type { ErrorReport } from '../../plugins/steps.js';
+import { toJson } from '../../core/json.js';
+import { undoK8sJob } from '../../jobs/k8s/k8s-undo.js';
+import { Kubectl, type KubectlCall } from '../../jobs/k8s/kubectl.js';
+import { parseEbsVolume, runK8sRestore, type RestoreSource } from '../../jobs/k8s/restore-service.js';
+import { runK8sSnapshot } from '../../jobs/k8s/snapshot-service.js';
+import type { ErrorReport } from '../../jobs/steps.js';
 import type { CliContext } from '../context.js';
 import type { K8sRestoreArgs, K8sSnapshotArgs, K8sUndoArgs } from './k8s.js';
 import { writeError } from '../write-error.js';

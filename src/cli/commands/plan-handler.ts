@@ -1,16 +1,19 @@
 import { preparePlan } from '../../agave/plan-service.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { parseSlotArg, parseSlotRangeArg } from '../../core/slot.js';
-import { toJson } from '../../output/json.js';
+import { parseSlotRangeArg } from '../../core/slot.js';
+import { toJson } from '../../core/json.js';
 import { planDocument } from '../../output/plan-json.js';
+import { renderRestartText, restartJson } from '../../output/restart-report.js';
 import { folderOptions } from '../options/ledger-options.js';
+import { announcementFromArgs, requireSnapshotSlot } from '../options/announcement-options.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { PlanArgs } from './plan.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
 
 /** Maps flags to the plan service, then renders. Exit 0 reachable, 3 not reachable. */
 export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<number> {
-  const target = parseSlotArg(args.slot, '--slot');
+  const announcement = await announcementFromArgs(args, ctx.cwd);
+  const target = requireSnapshotSlot(announcement);
   const blocks = args.blocks === undefined ? undefined : parseSlotRangeArg(args.blocks, '--blocks');
   const outcome = await preparePlan(
     {
@@ -21,18 +24,21 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
+      restart: { announcement },
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), signal: ctx.signal },
   );
   const { plan, inventory, blockstore, ledgerTool } = outcome;
   if (args.json) {
-    ctx.stdout.write(toJson(planDocument(plan, inventory, blockstore, ledgerTool)) + '\n');
+    ctx.stdout.write(toJson({ ...planDocument(plan, inventory, blockstore, ledgerTool), ...restartJson(outcome) }) + '\n');
   } else {
     // Text-only dependencies load only for text output; scripts using --json skip them.
     const [{ Chalk }, { renderPlanText }] = await Promise.all([import('chalk'), import('../../output/plan-text.js')]);
     const chalk = new Chalk({ level: colorLevel(ctx) });
     const width = Number(ctx.env['COLUMNS']) || 80;
     ctx.stdout.write(renderPlanText(plan, inventory, blockstore, ledgerTool, { chalk, showIgnored: args.showIgnored, width }));
+    ctx.stdout.write(renderRestartText(outcome, chalk));
   }
   return plan.reachable ? ExitCode.Ok : ExitCode.NotReachable;
 }

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { renderRestoreText, restoreDocument } from '../../output/backup-report.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { getPlugin } from '../../plugins/registry.js';
-import { runRestore } from '../../plugins/restore-service.js';
+import { runRestore } from '../../jobs/restore.js';
 import type { CliContext } from '../context.js';
 import { reportFailure } from './report-failure.js';
 import type { RestoreArgs } from './restore.js';
 import { healthTimeoutMs, serviceSpec, unitFileFor } from './service-options.js';
+import { jobOutput } from '../../output/byte-progress.js';
 
 export async function restoreHandler(args: RestoreArgs, ctx: CliContext): Promise<number> {
   const plugin = await getPlugin(args.chain);
@@ -33,7 +34,7 @@ export async function restoreHandler(args: RestoreArgs, ctx: CliContext): Promis
       force: args.force,
       s3: { region: args.region, endpoint: args.endpoint, profile: args.profile },
     },
-    { env: ctx.env, cwd: ctx.cwd, now: ctx.now(), signal: ctx.signal, onEvent: (text) => ctx.stderr.write(`snapplan: ${text}\n`) },
+    { env: ctx.env, cwd: ctx.cwd, now: ctx.now(), signal: ctx.signal, ...jobOutput(ctx.stderr, ctx.stdoutIsTTY && !args.json) },
   );
   ctx.stdout.write(args.json ? toJson(restoreDocument(outcome)) + '\n' : renderRestoreText(outcome));
   if (outcome.error) reportFailure(ctx, outcome.error);

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { gib } from '../../ops/archive.js';
-import { applyRetention, localStore, planRetention, s3Store, type RetentionResult } from '../../ops/retention.js';
+import { formatBytes } from '../../core/format.js';
+import { applyRetention, localStore, planRetention, s3Store, type RetentionResult } from '../../jobs/retention.js';
 import { makeS3Client, parseS3Url } from '../../ops/s3.js';
-import { toJson } from '../../output/json.js';
+import { toJson } from '../../core/json.js';
 import { renderRetentionPreview, renderRetentionSummary, retentionDocument, type RetentionDecision } from '../../output/maintenance-report.js';
-import { errorReport } from '../../plugins/steps.js';
+import { errorReport } from '../../jobs/steps.js';
 import type { CliContext } from '../context.js';
 import { confirm } from '../prompt.js';
 import { reportFailure } from './report-failure.js';
@@ -33,7 +33,7 @@ export async function retentionHandler(args: RetentionArgs, ctx: CliContext): Pr
     if (!approved) {
       try {
         // Without a terminal confirm() refuses, naming --yes: nothing is deleted unasked.
-        approved = await confirm(ctx, `Delete ${doomed.length} archive set(s) (${gib(bytes)}) from ${plan.location}?`, '--yes');
+        approved = await confirm(ctx, `Delete ${doomed.length} archive set(s) (${formatBytes(bytes)}) from ${plan.location}?`, '--yes');
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         refusal = error;

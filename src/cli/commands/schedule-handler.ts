@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { buildSchedule, writeSchedule } from '../../ops/schedule.js';
-import { toJson } from '../../output/json.js';
+import { buildSchedule, writeSchedule } from '../../jobs/schedule.js';
+import { toJson } from '../../core/json.js';
 import { renderScheduleText, scheduleDocument } from '../../output/maintenance-report.js';
 import type { CliContext } from '../context.js';
 import type { ScheduleArgs } from './schedule.js';

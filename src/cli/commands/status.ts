@@ -1,9 +1,8 @@
-import { UserError } from '../../core/errors.js';
 import { defineCommand, defineOptions, type ArgsOf } from '../define-command.js';
+import { quarantineLocationOptions, requireQuarantineLocation } from '../options/quarantine-options.js';
 
 export const statusOptions = defineOptions({
-  ledger: { alias: 'l', type: 'path', describe: 'The ledger folder' },
-  'backup-dir': { type: 'path', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' },
+  ...quarantineLocationOptions('The ledger folder'),
   json: { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' },
 });
 
@@ -13,10 +12,6 @@ export const statusCommand = defineCommand({
   name: 'status',
   describe: 'List the quarantines of a ledger and their state, and who holds its lock',
   options: statusOptions,
-  check: (args) => {
-    if (args.ledger === undefined && args.backupDir === undefined) {
-      throw new UserError('status needs to know whose quarantines to list.', { hint: 'Name the ledger (--ledger L) or the backup folder (--backup-dir DIR).' });
-    }
-  },
+  check: requireQuarantineLocation('status needs to know whose quarantines to list'),
   handler: async () => (await import('./status-handler.js')).statusHandler,
 });

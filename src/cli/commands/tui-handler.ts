@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { parseSlotArg } from '../../core/slot.js';
+import { announcementFromArgs } from '../options/announcement-options.js';
 import { canPrompt, colorLevel, type CliContext } from '../context.js';
+import { parseRpcUrl } from '../options/rpc-url.js';
 import { packageVersion } from '../version.js';
 import { planHandler } from './plan-handler.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
@@ -14,9 +15,11 @@ import { defaultArgs } from '../define-command.js';
  * plan exactly as `snapplan plan` does (same exit code) and says how to script the rest.
  */
 export async function tuiHandler(args: TuiArgs, ctx: CliContext): Promise<number> {
-  const slot = args.slot === undefined ? undefined : parseSlotArg(args.slot, '--slot');
   const terminal = terminalOf(ctx);
   if (!terminal) return withoutTerminal(args, ctx);
+  // --announcement and its flags, checked as for plan; X may come from the file.
+  const announcement = await announcementFromArgs(args, ctx.cwd);
+  const slot = announcement.snapshotSlot;
   // Loaded only here: plan and apply never load Ink or React.
   const { runTui } = await import('../../ui/run-tui.js');
   return runTui(
@@ -31,7 +34,11 @@ export async function tuiHandler(args: TuiArgs, ctx: CliContext): Promise<number
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      verifyArchives: args.verifyArchives,
       slot,
+      announcement,
+      allowLedgerToolVersion: args.allowLedgerToolVersion,
+      rpc: args.rpc?.map(parseRpcUrl),
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now, signal: ctx.signal, toolVersion: packageVersion() },
     { ...terminal, color: colorLevel(ctx) > 0 },
@@ -65,12 +72,12 @@ function terminalOf(ctx: CliContext): { stdout: NodeJS.WriteStream; stdin: NodeJ
 }
 
 async function withoutTerminal(args: TuiArgs, ctx: CliContext): Promise<number> {
-  if (args.slot === undefined) {
+  if (args.slot === undefined && args.announcement === undefined) {
     throw new UserError('snapplan tui needs a terminal, and there is none here (or CI is set).', {
       hint: 'In scripts: snapplan --plan --ledger L --slot X [--json] shows the plan; snapplan apply --ledger L --slot X --yes carries it out; snapplan status --ledger L lists the quarantines.',
     });
   }
-  const code = await planHandler({ ...args, slot: args.slot, json: false, showIgnored: false }, ctx);
+  const code = await planHandler({ ...args, json: false, showIgnored: false }, ctx);
   ctx.stderr.write(
     'snapplan tui: no terminal here (or CI is set), so this is the plan instead of the app. ' +
       'In scripts use snapplan --plan … (add --json for one JSON document), then snapplan apply … --yes.\n',

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { defaultEbsDescription, defaultEbsTags, defaultSnapshotName, runVolumeSnapshot } from '../../ops/volume-snapshot.js';
-import { toJson } from '../../output/json.js';
+import { defaultEbsDescription, defaultEbsTags, defaultSnapshotName, runVolumeSnapshot } from '../../jobs/volume-snapshot.js';
+import { toJson } from '../../core/json.js';
 import { renderVolumeSnapshotText, volumeSnapshotDocument } from '../../output/maintenance-report.js';
 import { getPlugin } from '../../plugins/registry.js';
 import type { CliContext } from '../context.js';

@@ -25,6 +25,11 @@ export const announcementOptions = defineOptions({
   'validator-hard-fork': { type: 'boolean', describe: 'The validator\'s restart boot also gets --hard-fork (default: no)', group: GROUP },
 });
 
+/** apply and tui: a ledger-tool release other than the announced one is a warning, not a refusal. */
+export const allowLedgerToolVersionOption = defineOptions({
+  'allow-ledger-tool-version': { type: 'boolean', default: false, describe: 'Run a ledger-tool release other than the announced one (a warning instead of a refusal)', group: GROUP },
+});
+
 /** The flags as a handler receives them, plus `--slot`; every one may be absent (lists: absent or empty). */
 export type AnnouncementArgs = Partial<ArgsOf<typeof announcementOptions>> & { readonly slot?: string | undefined };
 
@@ -99,4 +104,14 @@ export function parseShredVersion(text: string): number {
     throw new UserError(`--expected-shred-version ${JSON.stringify(text)} is not a shred version (1 to 65535).`, { hint: 'Copy it from the restart announcement.' });
   }
   return value;
+}
+
+/** X from --slot or the announcement's snapshot-slot (they have been checked to agree). */
+export function requireSnapshotSlot(announcement: Announcement): Slot {
+  if (announcement.snapshotSlot === undefined) {
+    throw new UserError('No snapshot slot was given: --slot is missing and there is no announcement with snapshot-slot.', {
+      hint: 'Pass --slot X, or --announcement FILE with snapshot-slot in it.',
+    });
+  }
+  return announcement.snapshotSlot;
 }

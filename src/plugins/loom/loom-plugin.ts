@@ -52,6 +52,10 @@ export const loomPlugin: ChainPlugin = {
     const iso = now.toISOString();
     return `${iso.slice(0, 10)}--${iso.slice(11, 19).replace(/:/g, '')}-${host}.tar.zst`;
   },
+  identifyArchive: (name) => {
+    const m = LOOM_ARCHIVE_NAME.exec(name);
+    return m ? { node: `loom ${m[7]}`, createdAt: `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}.000Z` } : null;
+  },
   describeArchive: ({ name, manifest }) => {
     const set = manifest?.['set'] === 'config' || manifest?.['set'] === 'data' ? (manifest['set'] as BackupSet) : null;
     let createdAt = manifestDate(manifest);
@@ -107,5 +111,5 @@ export const loomPlugin: ChainPlugin = {
     }
     return findings;
   },
-  confirmRestored: (rpc, env, options) => waitHealthy(() => loomPlugin.health(rpc, env), options),
+  confirmRestored: (rpc, env, options) => waitHealthy(() => loomPlugin.health(rpc, env), { ...options, signal: env.signal }),
 };

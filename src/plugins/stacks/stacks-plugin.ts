@@ -47,6 +47,12 @@ export const stacksPlugin: ChainPlugin = {
     return info ? ok(info) : failed('unreadable-info', '/v2/info has no stacks_tip_height');
   },
   archiveName: ({ now, version, network }) => `${network ?? 'mainnet'}-stacks-blockchain-${version ?? 'unknown'}-${now.toISOString().slice(0, 10).replace(/-/g, '')}.tar.zst`,
+  identifyArchive: (name) => {
+    const m = STACKS_ARCHIVE_NAME.exec(name);
+    const day = m?.[3];
+    if (!m || day === undefined || day === 'latest') return null;
+    return { node: `stacks ${m[1]}`, createdAt: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}T00:00:00.000Z` };
+  },
   describeArchive: ({ name, manifest }) => {
     const fromManifest = manifest?.['nodeVersion'];
     const fromName = STACKS_ARCHIVE_NAME.exec(name)?.[2];
@@ -67,5 +73,5 @@ export const stacksPlugin: ChainPlugin = {
     return findings;
   },
   checkAfterSwap: async () => [],
-  confirmRestored: (rpc, env, options) => waitHealthy(() => stacksPlugin.health(rpc, env), options),
+  confirmRestored: (rpc, env, options) => waitHealthy(() => stacksPlugin.health(rpc, env), { ...options, signal: env.signal }),
 };

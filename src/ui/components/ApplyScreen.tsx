@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { ReactNode } from 'react';
 import { LEDGER_TOOL_PHASE_TEXT } from '../../agave/apply/apply-model.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import type { ApplyRunState, StepStatus } from '../apply-run.js';
-import { formatElapsed, shortenMiddle } from '../text.js';
+import { formatElapsed } from '../../core/format.js';
+import { shortenMiddle } from '../text.js';
 import { Box } from 'ink';
 import { ProgressBar } from './ProgressBar.js';
 import { Line, Tone } from './Tone.js';

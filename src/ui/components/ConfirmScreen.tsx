@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import type { Plan } from '../../agave/plan-model.js';
-import { plural } from '../../output/format.js';
+import { plural } from '../../core/format.js';
 import type { ApplyRequest } from '../model.js';
 import { wrapText } from '../text.js';
 import { displayPath } from './LedgerScreen.js';
 import { ScrollView } from './ScrollView.js';
 import { Line, Tone } from './Tone.js';
+import { escapeControl } from '../../core/escape-control.js';
 
 export interface ConfirmScreenProps {
   readonly plan: Plan;
@@ -28,7 +29,7 @@ export function confirmLines({ plan, command, request, width }: ConfirmScreenPro
   out.push(<Line />);
   if (plan.quarantine.length > 0) {
     out.push(<Line>1. Move {plural(plan.quarantine.length, 'item')} aside (journaled; undo puts them back) into</Line>);
-    out.push(<Line>   {plan.quarantineDir}</Line>);
+    out.push(<Line>   {escapeControl(plan.quarantineDir)}</Line>);
     for (const q of plan.quarantine) out.push(<Line>   <Tone tone="warn">{(q.kind === 'bank-snapshot' ? 'bank' : q.kind).padEnd(11)}</Tone> {displayPath(q.path, plan.folders.ledger)}</Line>);
   } else out.push(<Line>1. Nothing to move aside.</Line>);
   out.push(<Line>2. Keep safety copies of the base archive(s) in the quarantine.</Line>);

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { BlockstoreReport } from '../../agave/blockstore/blockstore-source.js';
 import type { Inventory } from '../../agave/inventory.js';
 import type { Slot } from '../../core/slot.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import type { AxisMark } from '../../output/slot-axis.js';
 import type { Async, LedgerOverview } from '../model.js';
 import { wrapText } from '../text.js';
@@ -11,6 +11,7 @@ import { errorLines } from './ErrorLines.js';
 import { ScrollView } from './ScrollView.js';
 import { slotAxisLines } from './SlotAxis.js';
 import { Line, Tone } from './Tone.js';
+import { escapeControl } from '../../core/escape-control.js';
 
 export interface LedgerScreenProps {
   readonly overview: Async<LedgerOverview>;
@@ -35,8 +36,8 @@ export function ledgerLines({ overview, target, showIgnored, width }: LedgerScre
   const show = (p: string) => displayPath(p, inventory.folders.ledger);
 
   out.push(<Line><Tone tone="strong">Folders</Tone></Line>);
-  out.push(<Line>  ledger      {inventory.folders.ledger}</Line>);
-  if (inventory.folders.snapshots !== inventory.folders.ledger) out.push(<Line>  snapshots   {inventory.folders.snapshots}</Line>);
+  out.push(<Line>  ledger      {escapeControl(inventory.folders.ledger)}</Line>);
+  if (inventory.folders.snapshots !== inventory.folders.ledger) out.push(<Line>  snapshots   {escapeControl(inventory.folders.snapshots)}</Line>);
   const archiveDirs = [...new Set([inventory.folders.fullArchives, inventory.folders.incrementalArchives])];
   out.push(<Line>  archives    {archiveDirs.map(show).join(', ')} (and remote/)</Line>);
   if (blockstore) wrapText(describeBlockstore(blockstore), width - 14).forEach((l, i) => out.push(<Line>  {i === 0 ? 'blockstore  ' : '            '}{l}</Line>));
@@ -102,7 +103,7 @@ function axisMarks(inventory: Inventory, target: Slot | null): AxisMark[] {
 
 export function displayPath(p: string, ledger: string): string {
   const rel = path.relative(ledger, p);
-  return rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel;
+  return escapeControl(rel === '' ? '.' : rel.startsWith('..') || path.isAbsolute(rel) ? p : rel);
 }
 
 export function table(rows: readonly (readonly string[])[]): string[] {

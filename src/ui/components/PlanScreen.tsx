@@ -3,7 +3,7 @@ import type { Finding } from '../../agave/findings.js';
 import type { Plan } from '../../agave/plan-model.js';
 import type { PlanOutcome } from '../../agave/plan-service.js';
 import type { Slot } from '../../core/slot.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import { planAxisMarks } from '../../output/slot-axis.js';
 import type { Async } from '../model.js';
 import { wrapText } from '../text.js';
@@ -12,6 +12,8 @@ import { displayPath, table } from './LedgerScreen.js';
 import { ScrollView } from './ScrollView.js';
 import { slotAxisLines } from './SlotAxis.js';
 import { Line, Tone } from './Tone.js';
+import { escapeControl } from '../../core/escape-control.js';
+import { restartCheckLines } from './AnnouncementLines.js';
 
 export interface PlanScreenProps {
   readonly target: Slot;
@@ -44,12 +46,13 @@ export function planLines({ target, plan: state, width }: PlanScreenProps): Reac
 
   if (plan.quarantine.length > 0) {
     out.push(<Line />);
-    out.push(<Line><Tone tone="strong">Move aside</Tone><Tone tone="dim">  {plural(plan.quarantine.length, 'item')} into {plan.quarantineDir}</Tone></Line>);
+    out.push(<Line><Tone tone="strong">Move aside</Tone><Tone tone="dim">  {plural(plan.quarantine.length, 'item')} into {escapeControl(plan.quarantineDir)}</Tone></Line>);
     for (const q of plan.quarantine) {
       out.push(<Line>  <Tone tone="warn">{(q.kind === 'bank-snapshot' ? 'bank' : q.kind).padEnd(11)} {String(q.slot)}</Tone>  {show(q.path)}</Line>);
       for (const l of wrapText(q.reason, width - 6)) out.push(<Line><Tone tone="dim">    {l}</Tone></Line>);
     }
   }
+  out.push(...restartCheckLines(state.value, width));
   if (plan.findings.length > 0) {
     out.push(<Line />);
     out.push(<Line><Tone tone="strong">Findings</Tone></Line>);

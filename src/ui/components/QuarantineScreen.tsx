@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ReactNode } from 'react';
 import type { UndoOutcome } from '../../agave/apply/undo-service.js';
-import { formatBytes, plural } from '../../output/format.js';
+import { formatBytes, plural } from '../../core/format.js';
 import type { QuarantineState } from '../../ops/quarantine-status.js';
 import { holdsItems, type QuarantineList } from '../quarantine-list.js';
 import type { Async } from '../model.js';
@@ -44,7 +44,7 @@ export function quarantineLines({ backupDir, list, selected, confirming, undo, p
   if (list.state === 'idle' || list.state === 'loading') return [...out, <Line><Tone tone="dim">… reading the journals</Tone></Line>];
   if (list.state === 'failed') return [...out, ...errorLines({ error: list.error, width })];
   const { quarantines, problems } = list.value;
-  if (quarantines.length === 0) out.push(<Line><Tone tone="dim">  none yet: apply makes one each time it moves something aside.</Tone></Line>);
+  if (quarantines.length === 0 && problems.length === 0) out.push(<Line><Tone tone="dim">  none yet: apply makes one each time it moves something aside.</Tone></Line>);
   quarantines.forEach((q, i) => {
     const mark = i === selected ? <Tone tone="key">› </Tone> : '  ';
     out.push(
@@ -62,12 +62,15 @@ export function quarantineLines({ backupDir, list, selected, confirming, undo, p
     out.push(<Line />);
     out.push(<Line><Tone tone="strong">{path.basename(q.dir)}</Tone></Line>);
     out.push(<Line>  created {q.createdAt} for slot {String(q.targetSlot)} on {q.ledger}</Line>);
-    out.push(<Line>  {plural(q.items.total, 'item')}: {q.items.quarantined} held, {q.items.undone} put back, {q.items.notMoved} never moved{q.items.unfinished > 0 ? `, ${q.items.unfinished} unfinished` : ''}{q.items.conflicts > 0 ? `, ${q.items.conflicts} refused` : ''}</Line>);
+    out.push(<Line>  {plural(q.items.total, 'item')}: {q.items.quarantined} held, {q.items.undone} put back, {q.items.notMoved} never moved{q.items.unfinished > 0 ? `, ${q.items.unfinished} unfinished` : ''}{q.items.conflicts > 0 ? `, ${q.items.conflicts} refused` : ''}{q.items.createdAside > 0 ? `, ${q.items.createdAside} new set aside` : ''}</Line>);
     if (q.kept.length > 0) out.push(<Line>  {q.kept.length} safety cop{q.kept.length === 1 ? 'y' : 'ies'} of the base ({formatBytes(q.bytes.kept)}), kept after undo</Line>);
     if (q.state === 'in-progress') out.push(<Line>  <Tone tone="warn">⚠ its apply is still running (pid {q.writer.pid} on {q.writer.host})</Tone></Line>);
     out.push(<Line />);
     if (undo.state === 'loading') out.push(<Line><Tone tone="accent">› putting the items back…</Tone> <Tone tone="dim">{progress ?? ''}</Tone></Line>);
-    else if (confirming) out.push(<Line><Tone tone="strong">Put {plural(q.items.quarantined + q.items.unfinished, 'item')} back where they were?</Tone>  <Tone tone="key">y</Tone> yes  <Tone tone="key">n</Tone> no</Line>);
+    else if (confirming && q.tool.state === 'succeeded' && q.items.createdAside === 0) {
+      // After a successful create-snapshot, undo gives up the restart: the new archive goes aside too.
+      out.push(<Line><Tone tone="strong">Give up this restart: move the new snapshot aside and put {plural(q.items.quarantined + q.items.unfinished, 'item')} back?</Tone>  <Tone tone="key">y</Tone> yes  <Tone tone="key">n</Tone> no</Line>);
+    } else if (confirming) out.push(<Line><Tone tone="strong">Put {plural(q.items.quarantined + q.items.unfinished, 'item')} back where they were?</Tone>  <Tone tone="key">y</Tone> yes  <Tone tone="key">n</Tone> no</Line>);
     else if (holdsItems(q)) out.push(<Line><Tone tone="key">u</Tone> / <Tone tone="key">Enter</Tone> puts its items back</Line>);
     else out.push(<Line><Tone tone="dim">Nothing left to put back.</Tone></Line>);
   }

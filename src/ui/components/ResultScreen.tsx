@@ -57,7 +57,12 @@ export function resultLines({ outcome, refusal, width }: ResultScreenProps): Rea
   out.push(<Line />);
   if (outcome.quarantine) {
     for (const l of wrapText(`Moved items: ${outcome.quarantine.dir}`, width)) out.push(<Line><Tone tone="dim">{l}</Tone></Line>);
-    out.push(<Line><Tone tone="dim">u lists the quarantines; undo puts the items back.</Tone></Line>);
+    if (outcome.created !== null && (outcome.setAside ?? []).length === 0) {
+      // A plain undo now would put older snapshots next to the new one: the validator loads the newest.
+      for (const l of wrapText('They stay there until the validator has restarted from the new snapshot. u lists the quarantines; undo there gives up this restart and moves the new snapshot aside too.', width)) out.push(<Line><Tone tone="dim">{l}</Tone></Line>);
+    } else {
+      out.push(<Line><Tone tone="dim">u lists the quarantines; undo puts the items back.</Tone></Line>);
+    }
   }
   if (outcome.logFile) for (const l of wrapText(`ledger-tool log: ${outcome.logFile}`, width)) out.push(<Line><Tone tone="dim">{l}</Tone></Line>);
   return out;

@@ -5,6 +5,7 @@ import type { TargetCheck, TargetField, TargetForm } from '../target-form.js';
 import { Line, Tone } from './Tone.js';
 import { ScrollView } from './ScrollView.js';
 import { wrapText } from '../text.js';
+import { announcementConflictLines, announcementHeadLines } from './AnnouncementLines.js';
 
 export interface TargetScreenProps {
   readonly form: TargetForm;
@@ -13,6 +14,8 @@ export interface TargetScreenProps {
   readonly optimistic: Async<readonly OptimisticSlot[] | null>;
   readonly width: number;
   readonly height: number;
+  /** What the opened announcement says, in one line (announcementSummary), if one is open. */
+  readonly announcement?: string | null | undefined;
 }
 
 /** X (validated as typed), the announcement's bank hash and shred version, and the latest optimistic slots. */
@@ -28,16 +31,22 @@ export function targetLines(props: TargetScreenProps): ReactNode[] {
   return targetLayout(props).lines;
 }
 
-function targetLayout({ form, check, optimistic, width }: TargetScreenProps): { lines: ReactNode[]; listStart: number } {
+function targetLayout({ form, check, optimistic, width, announcement }: TargetScreenProps): { lines: ReactNode[]; listStart: number } {
   const out: ReactNode[] = [];
   out.push(<Line><Tone tone="strong">Restart slot</Tone></Line>);
   out.push(<Line />);
+  out.push(...announcementHeadLines({ path: form.announcementPath, focused: form.focus === 'announcementPath', summary: announcement ?? null, width }));
+  out.push(field('restart slot ', form.restartSlot, form.focus === 'restartSlot', 'optional: R, X or X+1 as announced'));
+  out.push(...status(check.restartSlot.error, null, width));
+  out.push(field('hard forks   ', form.hardForks, form.focus === 'hardForks', 'optional, comma-separated: as announced'));
+  out.push(...status(check.hardForks.error, null, width));
   out.push(field('X (slot)     ', form.slot, form.focus === 'slot', 'required'));
   out.push(...status(check.slot.error, check.slot.note, width));
   out.push(field('bank hash    ', form.bankHash, form.focus === 'bankHash', 'optional, from the announcement'));
   out.push(...status(check.bankHash.error, check.bankHash.error ? null : form.bankHash ? 'checked against the new snapshot' : null, width));
   out.push(field('shred version', form.shredVersion, form.focus === 'shredVersion', 'optional, from the announcement'));
   out.push(...status(check.shredVersion.error, check.shredVersion.error ? null : form.shredVersion ? 'checked against the new snapshot' : null, width));
+  out.push(...announcementConflictLines(check.announcement, width));
   out.push(<Line />);
   out.push(
     check.request ? (

@@ -1,6 +1,7 @@
 // Child process for the fault-injection suite (test/ops/fault-*.test.ts). It runs the compiled
 // engine from dist/ (run `npm run build` first) so it can be killed with SIGKILL at any step:
-// SNAPPLAN_TEST_KILL_AFTER=<n> arms src/ops/kill-point.ts. Without it, it runs to the end and
+// SNAPPLAN_TEST_KILL_AFTER=<n> with SNAPPLAN_I_AM_A_TEST_HARNESS=fault-injection arms
+// src/ops/kill-point.ts (fault-harness.ts sets both). Without them, it runs to the end and
 // prints how many steps it passed, which the test uses to choose kill points.
 //
 // Usage: node quarantine-child.mjs '<json>'
