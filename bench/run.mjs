@@ -7,8 +7,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const here = import.meta.dirname;
-const benches = ['plan.mjs', 'blockstore.mjs', 'quarantine.mjs', 'archive.mjs', 'fetch.mjs'].filter((name) => existsSync(path.join(here, name)));
+const benches = ['plan.mjs', 'node-versions.mjs', 'blockstore.mjs', 'quarantine.mjs', 'archive.mjs', 'fetch.mjs'].filter((name) => existsSync(path.join(here, name)));
 let failed = false;
+// Start-up and throughput differ between Node releases (issue 17): every run says which it used.
+console.log(`Node.js ${process.version} (${process.execPath}) on ${process.platform} ${process.arch}`);
 for (const name of benches) {
   console.log(`\n<!-- bench/${name} -->`);
   const result = spawnSync(process.execPath, [path.join(here, name)], { stdio: 'inherit' });

@@ -18,6 +18,7 @@ export interface BlockstoreServiceOptions {
   readonly base?: Slot | undefined;
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
+  readonly onCountProgress?: ((column: string, keys: bigint) => void) | undefined;
 }
 
 export interface BlockstoreOutcome {
@@ -25,6 +26,8 @@ export interface BlockstoreOutcome {
   readonly report: BlockstoreReport;
   /** Where the base came from when a chain was walked. */
   readonly baseFrom: 'flag' | 'snapshots' | null;
+  /** Set when --slot asked for the chain but the source could not walk it: why, in one sentence. */
+  readonly chainNotChecked: string | null;
 }
 
 /** `snapplan blockstore`: what the blockstore holds, and optionally the chain X → S. */
@@ -66,6 +69,11 @@ export async function inspectBlockstore(options: BlockstoreServiceOptions, envir
     });
     source = new LedgerToolBlockstoreSource(tool, await tool.info());
   }
-  const report = await source.read({ ledger: folders.ledger, target: options.target ?? 0n, base, signal: environment.signal });
-  return { ledger: folders.ledger, report, baseFrom };
+  // `snapplan blockstore` is where the exact counts are asked for
+  const report = await source.read({ ledger: folders.ledger, target: options.target ?? 0n, base, count: true, onCountProgress: options.onCountProgress, signal: environment.signal });
+  const chainNotChecked =
+    base !== null && report.chain === undefined
+      ? `The parent chain from ${options.target} down to ${base} was not checked: agave-ledger-tool bounds reports only the slot range, which can hide missing or incomplete slots inside it.`
+      : null;
+  return { ledger: folders.ledger, report, baseFrom, chainNotChecked };
 }

@@ -27,6 +27,9 @@ export interface PlanServiceOptions {
   readonly ledgerTool?: string | undefined;
   readonly ledgerToolTimeoutMs: number;
   readonly backupDir?: string | undefined;
+  /** `--count`: count every slot and root (the native reader otherwise seeks only the edges). */
+  readonly count?: boolean | undefined;
+  readonly onCountProgress?: ((column: string, keys: bigint) => void) | undefined;
   /** `--verify-archives`: decode the chosen base archives to their end, not only their headers. */
   readonly verifyArchives?: boolean | undefined;
   /** Issue 13: the announcement and create-snapshot flags the restart checks use (announcement/restart-plan.ts). */
@@ -86,6 +89,8 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
     ledger: folders.ledger,
     target: options.target,
     base: baseSlot,
+    count: options.count,
+    onCountProgress: options.onCountProgress,
     signal: environment.signal,
   });
 

@@ -1,6 +1,7 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { ExternalError, UserError } from '../core/errors.js';
 import { pollUntil } from '../core/poll.js';
+import { quietAwsSdkNodeWarning } from './aws-sdk-node-warning.js';
 
 /**
  * EBS snapshots through the AWS SDK v3 (EC2 Query API). Region, endpoint, profile and
@@ -35,6 +36,7 @@ export interface EbsSnapshot {
 export const VOLUME_ID = /^vol-[0-9a-f]{8,17}$/;
 
 export async function makeEc2Client(settings: Ec2Settings): Promise<EC2Client> {
+  quietAwsSdkNodeWarning();
   const { EC2Client } = await import('@aws-sdk/client-ec2');
   const env = settings.env;
   const endpoint = settings.endpoint ?? env['AWS_ENDPOINT_URL_EC2'] ?? env['AWS_ENDPOINT_URL'];

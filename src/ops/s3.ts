@@ -6,6 +6,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ExternalError, UserError } from '../core/errors.js';
+import { quietAwsSdkNodeWarning } from './aws-sdk-node-warning.js';
 
 /**
  * S3 through the AWS SDK v3. Region, endpoint, profile and credentials come from the usual AWS
@@ -41,6 +42,7 @@ export function s3Key(location: S3Location, name: string): string {
 }
 
 export async function makeS3Client(settings: S3Settings): Promise<S3Client> {
+  quietAwsSdkNodeWarning();
   const { S3Client } = await import('@aws-sdk/client-s3');
   const env = settings.env;
   const endpoint = settings.endpoint ?? env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'];

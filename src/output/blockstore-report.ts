@@ -17,6 +17,8 @@ export function blockstoreDocument(outcome: BlockstoreOutcome) {
     slots: report.slots,
     roots: report.roots,
     chain: report.chain ? { ...report.chain, baseFrom: outcome.baseFrom } : null,
+    /** Why the chain asked for with --slot was not walked (null when walked or not asked). */
+    chainNotChecked: outcome.chainNotChecked,
     ledgerTool: report.ledgerTool ? { path: report.ledgerTool.path, version: report.ledgerTool.version, versionText: report.ledgerTool.versionText } : null,
   };
 }
@@ -25,11 +27,16 @@ export function renderBlockstoreText(outcome: BlockstoreOutcome, c: ChalkInstanc
   const { report } = outcome;
   const via = report.source === 'native' ? 'read from its files, read-only' : `from ${path.basename(report.ledgerTool?.path ?? 'ledger-tool')} bounds`;
   const out = [c.bold(`Blockstore ${path.join(outcome.ledger, 'rocksdb')}`) + c.dim(`  (${via})`)];
-  out.push(report.slots ? `  slots  ${plural(report.slots.total, 'slot')} from ${report.slots.first} to ${report.slots.last}` : '  slots  none: the blockstore is empty');
+  const count = (total: bigint | null, noun: string): string => (total === null ? `${noun}s (not counted)` : plural(total, noun));
+  out.push(report.slots ? `  slots  ${count(report.slots.total, 'slot')} from ${report.slots.first} to ${report.slots.last}` : '  slots  none: the blockstore is empty');
   if (report.roots) {
-    out.push(`  roots  ${plural(report.roots.total, 'rooted slot')} from ${report.roots.first} to ${report.roots.last}`);
+    out.push(`  roots  ${count(report.roots.total, 'rooted slot')} from ${report.roots.first} to ${report.roots.last}`);
   } else out.push('  roots  none');
   const chain = report.chain;
+  if (outcome.chainNotChecked !== null) {
+    out.push(c.yellow(`  ! chain not checked: ${outcome.chainNotChecked}`));
+    out.push(c.dim('    Use --bounds-from native (the default) to walk it.'));
+  }
   if (chain) {
     const from = outcome.baseFrom === 'snapshots' ? ' (the base snapshot plan would use)' : '';
     out.push(`  chain  ${chain.target} back to ${chain.base}${from}: ${plural(chain.chain.length, 'slot')} walked`);

@@ -20,6 +20,8 @@ export function planDocument(plan: Plan, inventory: Inventory, blockstore: Block
       missing: plan.blocks.missing,
       source: plan.blocks.source,
       slotCount: blockstore.slots?.total ?? null,
+      // false when the native reader only sought the first and last slot (plan without --count)
+      counted: blockstore.slots === null || blockstore.slots.total !== null,
       roots: blockstore.roots,
       chain: plan.blocks.chain ?? null,
     },

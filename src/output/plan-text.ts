@@ -95,7 +95,8 @@ function describeBlockstore(report: BlockstoreReport, tool: LedgerToolInfo | nul
   if (!report.slots) return `empty (${via})`;
   const { first, last, total } = report.slots;
   const roots = report.roots ? `, rooted to ${report.roots.last}` : '';
-  const count = report.source === 'manual' ? '' : ` (${plural(total, 'slot')}${roots})`;
+  const counted = total === null ? 'not counted: add --count' : plural(total, 'slot');
+  const count = report.source === 'manual' ? '' : ` (${counted}${roots})`;
   return `slots ${first}–${last}${count}, ${via}`;
 }
 

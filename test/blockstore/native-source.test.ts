@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NativeBlockstoreSource } from '../../src/agave/blockstore/native-source.js';
+import { NativeBlockstoreSource, countSlots, slotEdges } from '../../src/agave/blockstore/native-source.js';
 import { decodeSlotMeta, isFull } from '../../src/agave/blockstore/slot-meta.js';
 import { BlockstoreFormatError, UserError } from '../../src/core/errors.js';
-import { ALL_FIXTURES, FIXTURES, expectedOf, scratchDir } from '../rocksdb/helpers.js';
+import { ALL_FIXTURES, FIXTURES, LAYOUT_OF, dbDir, expectedOf, scratchDir } from '../rocksdb/helpers.js';
+import { RocksDbSnapshot } from '../../src/agave/rocksdb/rocksdb-snapshot.js';
 import type { Expected } from '../rocksdb/helpers.js';
 
 const source = new NativeBlockstoreSource({ retryDelayMs: 0 });
@@ -40,12 +41,40 @@ describe.each(ALL_FIXTURES)('native source on %s', (name) => {
   const expected = expectedOf(name);
   const ledger = join(FIXTURES, name);
 
-  it('reports slots and roots as agave-ledger-tool bounds counts them', async () => {
-    const report = await source.read({ ledger, target: 420n, base: null });
+  it('reports slots and roots as agave-ledger-tool bounds counts them, when asked to count', async () => {
+    const report = await source.read({ ledger, target: 420n, base: null, count: true });
     expect(report.source).toBe('native');
     expect(report.slots).toEqual({ total: BigInt(expected.meta.length), first: BigInt(expected.meta[0]?.slot ?? -1), last: BigInt(expected.meta.at(-1)?.slot ?? -1) });
     expect(report.roots).toEqual({ total: BigInt(expected.root.length), first: BigInt(expected.root[0] ?? -1), last: BigInt(expected.root.at(-1) ?? -1) });
     expect(report.chain).toBeUndefined();
+  });
+
+  it('finds the same first and last slot by seeking, without counting (purged and deleted edges applied)', async () => {
+    const report = await source.read({ ledger, target: 420n, base: null });
+    expect(report.slots).toEqual({ total: null, first: BigInt(expected.meta[0]?.slot ?? -1), last: BigInt(expected.meta.at(-1)?.slot ?? -1) });
+    expect(report.roots).toEqual({ total: null, first: BigInt(expected.root[0] ?? -1), last: BigInt(expected.root.at(-1) ?? -1) });
+  });
+
+  it('seeking the edges reads fewer blocks than counting', async () => {
+    const seek = await RocksDbSnapshot.open(dbDir(name), { columnFamilies: ['meta'] });
+    expect(slotEdges(seek, 'meta')).toMatchObject({ first: 120n, last: 420n });
+    const count = await RocksDbSnapshot.open(dbDir(name), { columnFamilies: ['meta'] });
+    expect(countSlots(count, 'meta')).toMatchObject({ first: 120n, last: 420n });
+    expect(seek.stats.blocksRead).toBeLessThan(count.stats.blocksRead);
+    seek.close();
+    count.close();
+  });
+
+  it('reads every SlotMeta in the layout the generator wrote it in', async () => {
+    const db = await RocksDbSnapshot.open(dbDir(name), { columnFamilies: ['meta'] });
+    const layouts = [...db.scan('meta')].map((e) => decodeSlotMeta(e.value).layout);
+    db.close();
+    // an empty u32 set (8 zero bytes) also reads as an empty bit vector, which Agave tries first:
+    // the one value both layouts accept, with the same meaning
+    const emptySet = (hex: string): boolean => hex.length < 2 * 4161 && hex.endsWith('0'.repeat(16));
+    expect(layouts).toEqual(expected.meta.map((m) => (emptySet(m.value) ? 'v2' : (m.layout ?? 'v1'))));
+    const written = new Set(expected.meta.filter((m) => !emptySet(m.value)).map((m) => m.layout ?? 'v1'));
+    expect([...written].sort()).toEqual({ v1: ['v1'], v2: ['v2'], mixed: ['v1', 'v2'] }[LAYOUT_OF(name)]);
   });
 
   it.each(expected.cases)('walks the chain from $target down to $base', async (c) => {

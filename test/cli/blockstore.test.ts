@@ -23,11 +23,12 @@ const noTool = { PATH: path.dirname(process.execPath) };
 describe('plan reads the blockstore natively by default', () => {
   it('agrees with agave-ledger-tool bounds on the demo blockstore and walks the chain X → S', async () => {
     const { root, L } = await ledgerWith('demo/ledger/rocksdb', [fullName(289600000), incrementalName(289600000, 289624900)]);
-    const native = JSON.parse((await runMain(['plan', '--ledger', L, '--slot', '289624982', '--json'], { cwd: root, env: noTool })).stdout);
+    const native = JSON.parse((await runMain(['plan', '--ledger', L, '--slot', '289624982', '--json', '--count'], { cwd: root, env: noTool })).stdout);
     expect(native.blocks).toMatchObject({
       source: 'native',
       available: { first: 289624000, last: 289625410 },
       slotCount: 1303,
+      counted: true,
       roots: { total: 1275, first: 289624000, last: 289625380 },
       missing: [],
       chain: { base: 289624900, target: 289624982, complete: true, firstProblem: null },
@@ -44,6 +45,14 @@ describe('plan reads the blockstore natively by default', () => {
     expect(tool.blocks.available).toEqual(native.blocks.available);
     expect(tool.blocks.slotCount).toBe(native.blocks.slotCount);
     expect(tool.blocks.roots).toEqual(native.blocks.roots);
+
+    // without --count the native reader seeks the edges only, and says the count was not computed
+    const seek = await runMain(['plan', '--ledger', L, '--slot', '289624982', '--json'], { cwd: root, env: noTool });
+    expect(JSON.parse(seek.stdout).blocks).toMatchObject({ available: native.blocks.available, slotCount: null, counted: false, roots: { total: null, first: 289624000, last: 289625380 }, chain: { complete: true } });
+    const text = await runMain(['plan', '--ledger', L, '--slot', '289624982'], { cwd: root, env: noTool });
+    expect(text.stdout).toMatch(/blockstore +slots 289624000–289625410 \(not counted: add --count, rooted to 289625380\), read from rocksdb\//);
+    const counted = await runMain(['plan', '--ledger', L, '--slot', '289624982', '--count'], { cwd: root, env: noTool });
+    expect(counted.stdout).toMatch(/slots 289624000–289625410 \(1303 slots, rooted to 289625380\)/);
   });
 
   it('finds an incomplete slot on the chain that the range alone would hide (exit 3)', async () => {

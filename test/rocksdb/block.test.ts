@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBlock, decodeIndexBlock } from '../../src/agave/rocksdb/block.js';
 import { TombstoneIndex } from '../../src/agave/rocksdb/range-tombstones.js';
+import { BlockIndex } from '../../src/agave/rocksdb/block-index.js';
 import { varint } from './helpers.js';
 
 /** Builds a block the way block_builder.cc does (prefix compression, restart points). */
@@ -56,6 +57,30 @@ describe('block decoding', () => {
       },
     );
     expect(decodeIndexBlock(block, 'test', true, false).handles).toEqual(handles);
+  });
+
+  it('searches an index in place when every entry is a restart point, and decodes it whole otherwise', () => {
+    // consecutive blocks, each followed by its 5-byte trailer, sizes shrinking by one
+    const handles = keys.map((_, i) => ({ offset: i * 500 - (i * (i - 1)) / 2, size: 495 - i }));
+    const handleBytes = (i: number): Buffer => Buffer.concat([varint((handles[i] as { offset: number }).offset), varint((handles[i] as { size: number }).size)]);
+    const zigzag = (d: number): Buffer => varint(d >= 0 ? 2 * d : -2 * d - 1);
+    for (const interval of [1, 2, 3]) {
+      for (const delta of [false, true]) {
+        const block = delta
+          ? buildBlock(keys.map((k) => [k, Buffer.alloc(0)]), interval, (i, atRestart) => (atRestart ? handleBytes(i) : zigzag(-1)))
+          : buildBlock(keys.map((k, i) => [k, handleBytes(i)]), interval);
+        const index = new BlockIndex(block, 'test', delta, false, true);
+        expect(index.count).toBe(keys.length);
+        expect(Array.from({ length: index.count }, (_, i) => String(index.key(i)))).toEqual(keys.map(String));
+        expect(Array.from({ length: index.count }, (_, i) => index.handle(i))).toEqual(handles);
+        expect(index.firstAtOrAfter(Buffer.from('b'))).toBe(3);
+        expect(index.firstAtOrAfter(Buffer.from('band'))).toBe(4);
+        expect(index.firstAfter(Buffer.from('band'))).toBe(5);
+        expect(index.firstAtOrAfter(Buffer.from('zzz'))).toBe(keys.length);
+      }
+    }
+    // an empty block as block_builder.cc writes it: one restart at 0, no entries
+    expect(new BlockIndex(Buffer.from([0, 0, 0, 0, 1, 0, 0, 0]), 'test', true, false, true).count).toBe(0);
   });
 
   it('refuses newer block layouts by name and damaged restart arrays', () => {

@@ -37,6 +37,17 @@ describe.each(ALL_FIXTURES)('fixture %s', (name) => {
     expect(keysOf(db, 'root')).toEqual(rootKeys);
   });
 
+  it('a transient scan sees the same values at each step, both ways, while its tables reuse their buffers', () => {
+    for (const reverse of [false, true]) {
+      const seen = [...db.scan('meta', { reverse })].map((e) => `${e.key.toString('hex')}=${e.value.toString('hex')}`);
+      const transient: string[] = [];
+      for (const e of db.scan('meta', { reverse, transient: true })) transient.push(`${e.key.toString('hex')}=${e.value.toString('hex')}`);
+      expect(transient).toEqual(seen);
+      // and a plain scan afterwards is not handed the reused buffers
+      expect([...db.scan('meta', { reverse })].map((e) => `${e.key.toString('hex')}=${e.value.toString('hex')}`)).toEqual(seen);
+    }
+  });
+
   it('scans backwards to the same keys', () => {
     expect(keysOf(db, 'meta', { reverse: true })).toEqual([...metaKeys].reverse());
     expect(keysOf(db, 'root', { reverse: true })).toEqual([...rootKeys].reverse());
@@ -76,6 +87,17 @@ describe.each(ALL_FIXTURES)('fixture %s', (name) => {
     expect(metaKeys[0]).toBe(slotHex(120));
   });
 
+  it('proves purged ranges deleted from the tombstone and table metadata, without reading them', () => {
+    const key = (slot: number): Buffer => Buffer.from(slotHex(slot), 'hex');
+    const run = db.deletedRunAt('meta', key(105));
+    expect(run && { start: run.start.toString('hex'), end: run.end.toString('hex') }).toEqual({ start: slotHex(100), end: slotHex(120) });
+    expect(db.deletedRunAt('meta', key(120))).toBeNull();
+    expect(db.deletedRunAt('meta', key(99))).toBeNull();
+    // the WAL-only range delete of roots, over roots written earlier in the same WAL
+    const roots = db.deletedRunAt('root', key(352));
+    expect(roots && { start: roots.start.toString('hex'), end: roots.end.toString('hex') }).toEqual({ start: slotHex(351), end: slotHex(355) });
+  });
+
   it('reads tables of the fixture format version', () => {
     const want = Number(/^fv(\d)/.exec(name)?.[1]);
     for (const f of db.liveFiles('meta')) {
@@ -98,7 +120,10 @@ describe.each(['fv5-snappy', 'fv5-lz4', 'fv5-zstd'])('compressed fixture %s', (n
     for (const f of db.liveFiles('meta')) {
       const file = openReadOnly(join(dbDir(name), tableFileName(f.number)));
       const t = new SstTable(file, { blocksRead: 0, bytesRead: 0 });
-      for (const h of t.blockHandles) if (file.read(h.offset + h.size, 1)[0] === codec) compressed++;
+      for (let i = 0; i < t.blockCount; i++) {
+        const h = t.index.handle(i);
+        if (file.read(h.offset + h.size, 1)[0] === codec) compressed++;
+      }
       t.close();
     }
     db.close();

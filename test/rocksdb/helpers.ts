@@ -6,12 +6,15 @@ import { join } from 'node:path';
 import { crc32c, maskCrc } from '../../src/agave/rocksdb/crc32c.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures', 'rocksdb');
-export const LDB_FIXTURES = ['fv5-layered', 'fv5-compacted', 'fv5-snappy', 'fv5-lz4', 'fv5-zstd'];
-export const NATIVE_FIXTURES = ['fv6-native', 'fv7-native'];
+export const LDB_FIXTURES = ['fv5-layered', 'fv5-compacted', 'fv5-snappy', 'fv5-lz4', 'fv5-zstd', 'fv5-v2', 'fv5-mixed'];
+export const NATIVE_FIXTURES = ['fv6-native', 'fv7-native', 'fv6-native-v2', 'fv7-native-v2', 'fv6-native-mixed', 'fv7-native-mixed'];
+/** SlotMeta layout of each fixture's `meta` values (v1: a u32 set, v2: Agave 3.1+'s bit vector). */
+export const LAYOUT_OF = (fixture: string): 'v1' | 'v2' | 'mixed' => (fixture.endsWith('-v2') ? 'v2' : fixture.endsWith('-mixed') ? 'mixed' : 'v1');
 export const ALL_FIXTURES = [...LDB_FIXTURES, ...NATIVE_FIXTURES];
 
 export interface Expected {
-  meta: { slot: string; value: string }[];
+  layout?: 'v2' | 'mixed';
+  meta: { slot: string; value: string; layout?: 'v1' | 'v2' }[];
   root: string[];
   cases: {
     base: string;

@@ -7,7 +7,12 @@ import type { Slot, SlotRange } from '../../core/slot.js';
 export type BlockstoreSourceId = 'ledger-tool' | 'manual' | 'native';
 
 export interface SlotCount {
-  readonly total: bigint;
+  /**
+   * How many slots, exactly as `agave-ledger-tool bounds` counts them; null when not counted
+   * (the native reader finds first and last by seeking and counts only when asked: counting
+   * reads the whole column).
+   */
+  readonly total: bigint | null;
   readonly first: Slot;
   readonly last: Slot;
 }
@@ -52,6 +57,10 @@ export interface BlockstoreQuery {
   readonly target: Slot;
   /** The base snapshot slot S the plan would start from, when there is one. */
   readonly base: Slot | null;
+  /** Count every slot and root (the native reader otherwise only seeks the first and last). */
+  readonly count?: boolean | undefined;
+  /** Called now and then while counting: which column, keys so far. */
+  readonly onCountProgress?: ((column: string, keys: bigint) => void) | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 

@@ -36,7 +36,8 @@ export function walkChain(db: RocksDbSnapshot, base: Slot, target: Slot, signal?
   let expected: Slot | null = target === base ? null : target;
   let reachedBase = target === base;
   if (expected !== null) {
-    for (const entry of db.scan('meta', { from: slotKey(base + 1n), to: slotKey(target), reverse: true, signal })) {
+    // each value is decoded and dropped before the next: the tables may reuse their buffers
+    for (const entry of db.scan('meta', { from: slotKey(base + 1n), to: slotKey(target), reverse: true, signal, transient: true })) {
       const slot = slotFromKey(entry.key, 'meta');
       if (slot > expected) continue; // another fork, or a slot no one on the chain chose
       if (slot < expected) break; // the expected slot has no SlotMeta

@@ -25,7 +25,7 @@ export interface RawEntries {
   readonly values: Buffer[];
 }
 
-function restartsOf(data: Buffer, file: string): { entriesEnd: number; restarts: Uint32Array } {
+export function restartsOf(data: Buffer, file: string): { entriesEnd: number; restarts: Uint32Array } {
   if (data.length < 4) throw corrupt('block shorter than its footer', file);
   const footer = data.readUInt32LE(data.length - 4);
   let numRestarts = footer;

@@ -31,6 +31,13 @@ export interface ManifestState {
   stop: LogStop | null;
   /** Edits of an atomic group that never completed at the end of the file (ignored). */
   danglingAtomicEdits: number;
+  /**
+   * WALs the MANIFEST says must exist (db/wal_edit.cc WalSet), by number, with the synced size
+   * when recorded. Empty unless the writer ran with track_and_verify_wals_in_manifest.
+   */
+  readonly trackedWals: Map<number, bigint | null>;
+  /** WalSet's min WAL number to keep: tracked WALs below it were deleted. */
+  minWalNumberToKeep: number;
 }
 
 export function readManifest(file: RandomAccessFile): ManifestState {
@@ -42,6 +49,8 @@ export function readManifest(file: RandomAccessFile): ManifestState {
     edits: 0,
     stop: null,
     danglingAtomicEdits: 0,
+    trackedWals: new Map(),
+    minWalNumberToKeep: 0,
   };
   const reader = new LogReader(file);
   let group: VersionEdit[] = [];
@@ -69,6 +78,15 @@ function applyEdit(state: ManifestState, edit: VersionEdit, fileName: string): v
   if (edit.lastSequence !== null) state.lastSequence = edit.lastSequence;
   if (edit.nextFileNumber !== null) state.nextFileNumber = edit.nextFileNumber;
   if (edit.minLogNumberToKeep !== null) state.minLogNumberToKeep = edit.minLogNumberToKeep;
+  for (const w of edit.walAdditions) {
+    // a later addition of the same WAL (closed, so its final size) replaces the earlier one
+    const known = state.trackedWals.get(w.number);
+    state.trackedWals.set(w.number, w.syncedSize ?? known ?? null);
+  }
+  if (edit.walDeletionBefore !== null) {
+    state.minWalNumberToKeep = Math.max(state.minWalNumberToKeep, edit.walDeletionBefore);
+    for (const n of [...state.trackedWals.keys()]) if (n < edit.walDeletionBefore) state.trackedWals.delete(n);
+  }
   const id = edit.columnFamily;
   if (edit.columnFamilyAdd !== null) {
     if (state.columnFamilies.has(id)) throw corrupt(`column family ${id} added twice`, fileName);

@@ -46,6 +46,22 @@ export class TombstoneIndex {
     return this.maxSeq.length === 0;
   }
 
+  /** The fragment holding `key`: [start, end) and the highest sequence deleting in it; null if none. */
+  fragmentAt(key: Buffer): { start: Buffer; end: Buffer; seq: number } | null {
+    const b = this.bounds;
+    if (b.length === 0) return null;
+    if (Buffer.compare(key, b[0] as Buffer) < 0 || Buffer.compare(key, b[b.length - 1] as Buffer) >= 0) return null;
+    let lo = 0;
+    let hi = b.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >>> 1;
+      if (Buffer.compare(b[mid] as Buffer, key) <= 0) lo = mid;
+      else hi = mid;
+    }
+    const seq = this.maxSeq[lo] as number;
+    return seq < 0 ? null : { start: b[lo] as Buffer, end: b[lo + 1] as Buffer, seq };
+  }
+
   /** The highest sequence of a tombstone covering `key`, or -1. */
   coveringSeq(key: Buffer): number {
     const b = this.bounds;

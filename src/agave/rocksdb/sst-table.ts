@@ -1,4 +1,5 @@
-import { decodeBlock, decodeIndexBlock } from './block.js';
+import { decodeBlock } from './block.js';
+import { BlockIndex } from './block-index.js';
 import type { BlockHandle } from './block.js';
 import { ByteReader } from './byte-reader.js';
 import { decompressBlock } from './compression.js';
@@ -26,6 +27,8 @@ const META_PROPERTIES = 'rocksdb.properties';
 const META_INDEX = 'rocksdb.index';
 const META_RANGE_DEL = 'rocksdb.range_del';
 const META_COMPRESSION_DICT = 'rocksdb.compression_dict';
+/** Bytes fetched at once by a sequential scan (see readAhead). */
+const READ_AHEAD = 256 * 1024;
 /** Index types (table.h BlockBasedTableOptions::IndexType). */
 const INDEX_BINARY_SEARCH = 0;
 const INDEX_HASH_SEARCH = 1;
@@ -48,13 +51,31 @@ export interface ReadCounters {
 export class SstTable {
   readonly footer: Footer;
   readonly properties: Map<string, Buffer>;
-  /** User-key part of each index entry: every key of block i is <= indexUserKeys[i]. */
-  readonly indexUserKeys: Buffer[];
-  readonly blockHandles: BlockHandle[];
+  /** The index block: every key of data block i is <= index.key(i). */
+  readonly index: BlockIndex;
   readonly rangeTombstones: RangeTombstone[];
   private readonly hasDictionary: boolean;
   private cachedIndex = -1;
   private cached: DataBlock | null = null;
+  /** Read-ahead: the bytes [aheadStart, aheadStart + ahead.length) of the file, or empty. */
+  private ahead: Buffer = Buffer.alloc(0);
+  private aheadStart = 0;
+  private lastOffset = -1;
+  /**
+   * Set by a scan whose consumer drops each value before asking for the next (counting, the
+   * chain walk, seeking): its read-ahead then refills two buffers of its own in turn instead of
+   * allocating a window per refill, so reading a whole column makes no garbage. A value read
+   * this way stays intact until the second refill after it, past the step that yielded it.
+   */
+  transient = false;
+  private windows: [Buffer, Buffer] | null = null;
+  private readonly windowStart = [0, 0];
+  private readonly windowLength = [0, 0];
+  private readonly windowFills = [0, 0];
+  private window = 0;
+  /** Which reusable window the cached block lives in (-1: none) and that window's fill count then. */
+  private cachedWindow = -1;
+  private cachedFill = 0;
 
   constructor(
     readonly file: RandomAccessFile,
@@ -89,9 +110,7 @@ export class SstTable {
     if (indexHandle === undefined) throw corrupt('no index block', file.name);
     const keyIsUserKey = this.propertyVarint(PROP_INDEX_KEY_IS_USER_KEY) === 1;
     const deltaEncoded = this.propertyVarint(PROP_INDEX_VALUE_DELTA) === 1;
-    const index = decodeIndexBlock(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY);
-    this.indexUserKeys = keyIsUserKey ? index.keys : index.keys.map((k) => internalUserKey(k, file.name));
-    this.blockHandles = index.handles;
+    this.index = new BlockIndex(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY, keyIsUserKey);
 
     this.rangeTombstones = [];
     const rangeDel = meta.get(META_RANGE_DEL);
@@ -107,7 +126,7 @@ export class SstTable {
   }
 
   get blockCount(): number {
-    return this.blockHandles.length;
+    return this.index.count;
   }
 
   private propertyVarint(name: string): number | undefined {
@@ -124,21 +143,75 @@ export class SstTable {
   }
 
   /** Reads a block and its 5-byte trailer (compression type, checksum), and decompresses it. */
-  readBlock(handle: BlockHandle): Buffer {
+  readBlock(handle: BlockHandle, data = false): Buffer {
     if (handle.offset + handle.size + 5 > this.file.size) throw corrupt(`block handle (${handle.offset}, ${handle.size}) past the end`, this.file.name);
-    const raw = this.file.read(handle.offset, handle.size + 5);
+    // only data blocks go through the read-ahead: index and meta blocks are kept for the table's life
+    const raw = data ? this.readAhead(handle.offset, handle.size + 5) : this.file.read(handle.offset, handle.size + 5);
     this.counters.blocksRead++;
     this.counters.bytesRead += raw.length;
     const type = raw[handle.size] as number;
     return decompressBlock(type, raw.subarray(0, handle.size), this.file.name, this.hasDictionary);
   }
 
+  /**
+   * Scans read neighbouring blocks one after another (forwards, or backwards for a reverse scan
+   * or the chain walk): the second read in a row in one direction fetches a whole window of the
+   * file in that direction, so a scan costs one read per window instead of one per block (a
+   * meta value of Agave 3.1+ is a 4 KiB block of its own).
+   */
+  private readAhead(offset: number, length: number): Buffer {
+    const end = offset + length;
+    if (offset >= this.aheadStart && end <= this.aheadStart + this.ahead.length) {
+      this.lastOffset = offset;
+      return this.ahead.subarray(offset - this.aheadStart, end - this.aheadStart);
+    }
+    const w = this.window;
+    const ws = this.windowStart[w] as number;
+    if (this.transient && this.windows !== null && offset >= ws && end <= ws + (this.windowLength[w] as number)) {
+      this.lastOffset = offset;
+      this.readFrom = w;
+      return (this.windows[w] as Buffer).subarray(offset - ws, end - ws);
+    }
+    const sequential = this.lastOffset >= 0;
+    const backwards = sequential && offset < this.lastOffset;
+    this.lastOffset = offset;
+    this.readFrom = -1;
+    if (!sequential || length >= READ_AHEAD) return this.file.read(offset, length);
+    const start = backwards ? Math.max(0, end - READ_AHEAD) : offset;
+    const stop = backwards ? end : Math.min(this.file.size, offset + READ_AHEAD);
+    if (!this.transient) {
+      this.ahead = this.file.read(start, stop - start);
+      this.aheadStart = start;
+      return this.ahead.subarray(offset - start, end - start);
+    }
+    this.windows ??= [Buffer.allocUnsafe(READ_AHEAD), Buffer.allocUnsafe(READ_AHEAD)];
+    const next = 1 - this.window;
+    const buffer = this.windows[next] as Buffer;
+    if (this.file.readInto(buffer, start, stop - start) !== stop - start) throw corrupt(`read past the end (offset ${start}, length ${stop - start})`, this.file.name);
+    this.window = next;
+    this.windowStart[next] = start;
+    this.windowLength[next] = stop - start;
+    this.windowFills[next] = (this.windowFills[next] as number) + 1;
+    this.readFrom = next;
+    return buffer.subarray(offset - start, end - start);
+  }
+
+  /** The reusable window the last data block came from, or -1. */
+  private readFrom = -1;
+
   /** Data block `i`, decoded (the last one is kept: scans touch each block once). */
   dataBlock(i: number): DataBlock {
-    if (i === this.cachedIndex && this.cached !== null) return this.cached;
-    const handle = this.blockHandles[i];
-    if (handle === undefined) throw corrupt(`data block ${i} out of range`, this.file.name);
-    const raw = decodeBlock(this.readBlock(handle), this.file.name);
+    if (i === this.cachedIndex && this.cached !== null) {
+      // a block in a reusable window is good only while that window holds it, and only for transient scans
+      const w = this.cachedWindow;
+      if (w < 0 || (this.transient && this.windowFills[w] === this.cachedFill)) return this.cached;
+    }
+    if (i < 0 || i >= this.index.count) throw corrupt(`data block ${i} out of range`, this.file.name);
+    const handle = this.index.handle(i);
+    const decompressed = this.readBlock(handle, true);
+    // a decompressed block is a fresh buffer; a stored one is a view of what was read
+    const w = this.readFrom >= 0 && decompressed.buffer === (this.windows?.[this.readFrom] as Buffer).buffer ? this.readFrom : -1;
+    const raw = decodeBlock(decompressed, this.file.name);
     const n = raw.keys.length;
     const block: DataBlock = { userKeys: new Array<Buffer>(n), seqs: new Array<number>(n), types: new Array<number>(n), values: raw.values };
     for (let j = 0; j < n; j++) {
@@ -153,41 +226,34 @@ export class SstTable {
     }
     this.cachedIndex = i;
     this.cached = block;
+    this.cachedWindow = w;
+    this.cachedFill = w < 0 ? 0 : (this.windowFills[w] as number);
     return block;
   }
 
   /** First block whose last key may be >= userKey (blockCount if none). */
   firstBlockAtOrAfter(userKey: Buffer): number {
-    const keys = this.indexUserKeys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(keys[mid] as Buffer, userKey) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.index.firstAtOrAfter(userKey);
   }
 
   /** First block whose separator is > userKey (blockCount if none). */
   firstBlockAfter(userKey: Buffer): number {
-    const keys = this.indexUserKeys;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (Buffer.compare(keys[mid] as Buffer, userKey) <= 0) lo = mid + 1;
-      else hi = mid;
+    return this.index.firstAfter(userKey);
+  }
+
+  /** Whether any point entry has a user key in [start, end): the index, then one data block. */
+  hasEntryIn(start: Buffer, end: Buffer): boolean {
+    for (let i = this.firstBlockAtOrAfter(start); i < this.blockCount; i++) {
+      const keys = this.dataBlock(i).userKeys;
+      for (const k of keys) {
+        if (Buffer.compare(k, start) < 0) continue;
+        return Buffer.compare(k, end) < 0;
+      }
     }
-    return lo;
+    return false;
   }
 
   close(): void {
     this.file.close();
   }
-}
-
-function internalUserKey(k: Buffer, file: string): Buffer {
-  if (k.length < 8) throw corrupt('index key shorter than 8 bytes (expected an internal key)', file);
-  return k.subarray(0, k.length - 8);
 }

@@ -17,6 +17,8 @@ export interface NewFile {
   /** Internal keys: user key + 8-byte trailer (sequence << 8 | type, little-endian). */
   readonly smallest: Buffer;
   readonly largest: Buffer;
+  /** Highest sequence number of any entry in the file; null when the edit does not say (tag 7). */
+  readonly largestSeq: number | null;
 }
 
 export interface VersionEdit {
@@ -32,6 +34,10 @@ export interface VersionEdit {
   minLogNumberToKeep: number | null;
   deletedFiles: { level: number; number: number }[];
   newFiles: NewFile[];
+  /** WALs the MANIFEST tracks (only with track_and_verify_wals_in_manifest): number and synced size if known. */
+  walAdditions: { number: number; syncedSize: bigint | null }[];
+  /** WalDeletion: every tracked WAL numbered below this is obsolete. */
+  walDeletionBefore: number | null;
   /** Set when the edit belongs to an atomic group: how many edits of the group follow it. */
   atomicGroupRemaining: number | null;
   hasBlobFiles: boolean;
@@ -62,6 +68,8 @@ const enum Tag {
   BlobFileGarbageDeprecated = 8195,
   WalAddition = 8196,
   WalDeletion = 8197,
+  WalAddition2 = 8199,
+  WalDeletion2 = 8200,
 }
 
 /** Custom fields of NewFile4 with this bit set must be understood (version_edit.h). */
@@ -85,6 +93,8 @@ export function decodeVersionEdit(record: Buffer, file?: string): VersionEdit {
     minLogNumberToKeep: null,
     deletedFiles: [],
     newFiles: [],
+    walAdditions: [],
+    walDeletionBefore: null,
     atomicGroupRemaining: null,
     hasBlobFiles: false,
   };
@@ -119,11 +129,12 @@ export function decodeVersionEdit(record: Buffer, file?: string): VersionEdit {
         const size = r.varint64('file size');
         const smallest = r.lengthPrefixed('smallest key');
         const largest = r.lengthPrefixed('largest key');
+        let largestSeq: number | null = null;
         if (tag !== Tag.NewFile) {
           r.varint64Big('smallest seqno');
-          r.varint64Big('largest seqno');
+          largestSeq = seqNumber(r.varint64Big('largest seqno'));
         }
-        edit.newFiles.push({ level, number, pathId, size, smallest, largest });
+        edit.newFiles.push({ level, number, pathId, size, smallest, largest, largestSeq });
         break;
       }
       case Tag.NewFile4:
@@ -169,18 +180,22 @@ export function decodeVersionEdit(record: Buffer, file?: string): VersionEdit {
         skipBlobCustomFields(r, file);
         break;
       case Tag.WalAddition:
-        // wal_edit.cc: log number, then sub-tags (2 = synced size) until 1
-        r.varint64('WAL number');
-        for (;;) {
-          const sub = r.varint32('WAL addition tag');
-          if (sub === 1) break;
-          if (sub === 2) r.varint64Big('WAL synced size');
-          else throw unsupported(`WAL addition field ${sub} in the MANIFEST`, file);
-        }
+        edit.walAdditions.push(decodeWalAddition(r, file));
         break;
       case Tag.WalDeletion:
-        r.varint64('WAL number');
+        edit.walDeletionBefore = r.varint64('WAL number');
         break;
+      case Tag.WalAddition2: {
+        // the same fields, length-prefixed
+        const inner = r.lengthPrefixed('WAL addition');
+        edit.walAdditions.push(decodeWalAddition(new ByteReader(inner, 0, inner.length, file), file));
+        break;
+      }
+      case Tag.WalDeletion2: {
+        const inner = r.lengthPrefixed('WAL deletion');
+        edit.walDeletionBefore = new ByteReader(inner, 0, inner.length, file).varint64('WAL number');
+        break;
+      }
       default:
         if (tag & Tag.SafeIgnoreMask) {
           // forward-compatible: e.g. DB id 8193, WalAddition2/Deletion2 8199/8200, 8201..8203
@@ -200,7 +215,7 @@ function decodeNewFile4(r: ByteReader, edit: VersionEdit, file?: string): NewFil
   const smallest = r.lengthPrefixed('smallest key');
   const largest = r.lengthPrefixed('largest key');
   r.varint64Big('smallest seqno');
-  r.varint64Big('largest seqno');
+  const largestSeq = seqNumber(r.varint64Big('largest seqno'));
   let pathId = 0;
   for (;;) {
     const custom = r.varint32('new file custom tag');
@@ -218,7 +233,25 @@ function decodeNewFile4(r: ByteReader, edit: VersionEdit, file?: string): NewFil
     // others (need-compaction, times, checksums, temperature, unique id, epoch, tail size ...)
     // do not change which keys a file holds
   }
-  return { level, number, pathId, size, smallest, largest };
+  return { level, number, pathId, size, smallest, largest, largestSeq };
+}
+
+/** Sequence numbers are 56 bits; the reader compares them as doubles, exact below 2^53. */
+function seqNumber(seq: bigint): number | null {
+  return seq <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(seq) : null;
+}
+
+/** wal_edit.cc: the log number, then sub-tags (2 = synced size) until 1. */
+function decodeWalAddition(r: ByteReader, file?: string): { number: number; syncedSize: bigint | null } {
+  const number = r.varint64('WAL number');
+  let syncedSize: bigint | null = null;
+  for (;;) {
+    const sub = r.varint32('WAL addition tag');
+    if (sub === 1) break;
+    if (sub === 2) syncedSize = r.varint64Big('WAL synced size');
+    else throw unsupported(`WAL addition field ${sub} in the MANIFEST`, file);
+  }
+  return { number, syncedSize };
 }
 
 function skipBlobCustomFields(r: ByteReader, file?: string): void {

@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotArg } from '../../core/slot.js';
 import { toJson } from '../../core/json.js';
 import { blockstoreDocument } from '../../output/blockstore-report.js';
+import { countProgress } from '../../output/count-progress.js';
 import { folderOptions } from '../options/ledger-options.js';
 import { colorLevel, type CliContext } from '../context.js';
 import type { BlockstoreArgs } from './blockstore.js';
@@ -18,6 +19,7 @@ export async function blockstoreHandler(args: BlockstoreArgs, ctx: CliContext): 
       base: args.base === undefined ? undefined : parseSlotArg(args.base, '--base'),
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
+      onCountProgress: countProgress(() => ctx.now().getTime(), (line) => ctx.stderr.write(line)),
     },
     { cwd: ctx.cwd, env: ctx.env, now: ctx.now(), signal: ctx.signal },
   );

@@ -3,6 +3,7 @@ import { ExitCode } from '../../core/exit-codes.js';
 import { parseSlotRangeArg } from '../../core/slot.js';
 import { toJson } from '../../core/json.js';
 import { planDocument } from '../../output/plan-json.js';
+import { countProgress } from '../../output/count-progress.js';
 import { renderRestartText, restartJson } from '../../output/restart-report.js';
 import { folderOptions } from '../options/ledger-options.js';
 import { announcementFromArgs, requireSnapshotSlot } from '../options/announcement-options.js';
@@ -24,6 +25,8 @@ export async function planHandler(args: PlanArgs, ctx: CliContext): Promise<numb
       ledgerTool: args.ledgerTool,
       ledgerToolTimeoutMs: ledgerToolTimeoutMs(args.ledgerToolTimeout),
       backupDir: args.backupDir,
+      count: args.count === true,
+      onCountProgress: args.count === true ? countProgress(() => ctx.now().getTime(), (line) => ctx.stderr.write(line)) : undefined,
       verifyArchives: args.verifyArchives,
       restart: { announcement },
     },

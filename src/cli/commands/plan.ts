@@ -14,6 +14,7 @@ export const planOptions = defineOptions({
   ...backupDirOption,
   json: { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' },
   'show-ignored': { type: 'boolean', default: false, describe: 'List entries that are not snapshots, with the reason' },
+  count: { type: 'boolean', default: false, describe: 'Count every slot and root, as agave-ledger-tool bounds does (reads all of meta; the native reader otherwise seeks only the first and last slot)' },
   ...ledgerToolOptions,
   ...announcementOptions,
 });

@@ -87,7 +87,8 @@ function describeBlockstore(report: BlockstoreReport): string {
   const via = report.source === 'native' ? 'read from rocksdb/' : report.source === 'manual' ? 'given by hand' : 'from ledger-tool bounds';
   if (!report.slots) return `empty (${via})`;
   const roots = report.roots ? `, rooted to ${report.roots.last}` : '';
-  return `slots ${report.slots.first}–${report.slots.last} (${plural(report.slots.total, 'slot')}${roots}), ${via}`;
+  const count = report.slots.total === null ? 'not counted' : plural(report.slots.total, 'slot');
+  return `slots ${report.slots.first}–${report.slots.last} (${count}${roots}), ${via}`;
 }
 
 /** Not every archive of a busy node fits on one line: the newest ones matter for a restart. */
