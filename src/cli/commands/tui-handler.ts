@@ -77,7 +77,7 @@ async function withoutTerminal(args: TuiArgs, ctx: CliContext): Promise<number> 
       hint: 'In scripts: snapplan --plan --ledger L --slot X [--json] shows the plan; snapplan apply --ledger L --slot X --yes carries it out; snapplan status --ledger L lists the quarantines.',
     });
   }
-  const code = await planHandler({ ...args, json: false, showIgnored: false }, ctx);
+  const code = await planHandler({ ...args, json: false, showIgnored: false, count: false }, ctx);
   ctx.stderr.write(
     'snapplan tui: no terminal here (or CI is set), so this is the plan instead of the app. ' +
       'In scripts use snapplan --plan … (add --json for one JSON document), then snapplan apply … --yes.\n',
