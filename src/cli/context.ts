@@ -46,11 +46,15 @@ export function processContext(): CliContext {
   };
 }
 
-/** Colour only on a terminal, never under NO_COLOR; FORCE_COLOR wins (chalk's convention). */
+/**
+ * Colour only on a terminal, and never under NO_COLOR (no-color.org: a non-empty NO_COLOR
+ * prevents colour "regardless of its value"), even when FORCE_COLOR is set too: an operator who
+ * turned colour off for the logs means it. FORCE_COLOR forces it everywhere else (pipes, CI).
+ */
 export function colorLevel(ctx: Pick<CliContext, 'env' | 'stdoutIsTTY'>): 0 | 1 {
+  if (ctx.env['NO_COLOR'] !== undefined && ctx.env['NO_COLOR'] !== '') return 0;
   const force = ctx.env['FORCE_COLOR'];
   if (force !== undefined && force !== '') return force === '0' || force === 'false' ? 0 : 1;
-  if (ctx.env['NO_COLOR'] !== undefined && ctx.env['NO_COLOR'] !== '') return 0;
   if (ctx.env['TERM'] === 'dumb') return 0;
   return ctx.stdoutIsTTY ? 1 : 0;
 }

@@ -1,9 +1,10 @@
-import { ExitCode } from '../core/exit-codes.js';
 import { isSnapplanError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
 import { canPrompt, processContext, type CliContext } from './context.js';
 import { parseCommandLine } from './register.js';
 import { commands } from './registry.js';
-import { packageVersion } from './version.js';
+import { versionText } from './version.js';
+import { writeError } from './write-error.js';
 
 /**
  * Runs snapplan with `argv` (without node and the script) and resolves to the exit code.
@@ -15,25 +16,26 @@ export async function main(argv: readonly string[], ctx: CliContext = processCon
     try {
       return await (await import('./commands/tui-handler.js')).openAppWithoutCommand(ctx);
     } catch (error) {
-      return report(error, ctx);
+      return report(error, ctx, 'tui');
     }
   }
-  const { selected, failure, output } = await parseCommandLine(commands, packageVersion(), withDefaultCommand(argv));
-  if (failure) {
-    ctx.stderr.write(`snapplan: ${failure.message}\n`);
-    ctx.stderr.write('Run snapplan --help for the commands, or snapplan <command> --help for their options.\n');
+  const { selected, failure, output, group } = await parseCommandLine(commands, versionText(), withDefaultCommand(argv));
+  if (failure) return report(failure, ctx);
+  if (group) {
+    // `snapplan k8s` alone: nothing to do yet, so a usage error that lists the subcommands.
+    ctx.stderr.write(`snapplan: name what ${group.name} should do: ${group.subcommands.map((c) => c.name).join(', ')}.\n\n${output.endsWith('\n') ? output : output + '\n'}`);
     return ExitCode.Usage;
   }
   if (!selected) {
-    // --help or --version: yargs produced the text and ran no command.
+    // --help, --version or completion: yargs produced the text and ran no command.
     if (output) ctx.stdout.write(output.endsWith('\n') ? output : output + '\n');
     return ExitCode.Ok;
   }
   try {
     const handler = await selected.definition.handler();
-    return await handler(toCamelArgs(selected.args) as never, ctx);
+    return await handler(selected.args as never, ctx);
   } catch (error) {
-    return report(error, ctx);
+    return report(error, ctx, selected.command);
   }
 }
 
@@ -53,25 +55,7 @@ function withDefaultCommand(argv: readonly string[]): string[] {
   return [...argv];
 }
 
-/**
- * yargs adds camelCase keys already; keep only those so handlers see one spelling, plus `--`,
- * the words after `--` (passed through to another program).
- */
-function toCamelArgs(args: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(args).filter(([key]) => key === '--' || !key.includes('-')));
+function report(error: unknown, ctx: CliContext, command?: string): number {
+  writeError(ctx, error, command);
+  return isSnapplanError(error) ? error.exitCode : ExitCode.Failed;
 }
-
-function report(error: unknown, ctx: CliContext): number {
-  if (isSnapplanError(error)) {
-    ctx.stderr.write(`snapplan: ${error.message}\n`);
-    const tail = 'details' in error ? (error.details as { outputTail?: string }).outputTail : undefined;
-    if (tail) ctx.stderr.write(tail.split('\n').map((line) => `  | ${line}`).join('\n') + '\n');
-    if (error.hint) ctx.stderr.write(`${error.hint}\n`);
-    if (error.name === 'BugError' && error.stack) ctx.stderr.write(`${error.stack}\nThis is a bug in snapplan; please report it.\n`);
-    return error.exitCode;
-  }
-  const err = error instanceof Error ? error : new Error(String(error));
-  ctx.stderr.write(`snapplan: unexpected error: ${err.message}\n${err.stack ?? ''}\nThis is a bug in snapplan; please report it with the command you ran.\n`);
-  return ExitCode.Failed;
-}
-

@@ -1,4 +1,4 @@
-import type { CommandDefinition } from './define-command.js';
+import type { CommandEntry } from './define-command.js';
 import { applyCommand } from './commands/apply.js';
 import { blockstoreCommand } from './commands/blockstore.js';
 import { clusterCommands } from './commands/cluster-commands.js';
@@ -13,10 +13,10 @@ import { uiCommands } from './commands/ui-commands.js';
 import { undoCommand } from './commands/undo.js';
 import { watchCommand } from './commands/watch.js';
 
-const agaveCommands = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, fetchCommand, pruneCommand, restartFlagsCommand, watchCommand] as readonly CommandDefinition<never>[];
+const agaveCommands: readonly CommandEntry[] = [planCommand, applyCommand, undoCommand, statusCommand, blockstoreCommand, fetchCommand, pruneCommand, restartFlagsCommand, watchCommand];
 
 /** Every command, in the order `--help` lists them: the Agave restart first, then the app, then the plugins. */
-export const commands: readonly CommandDefinition<never>[] = [
+export const commands: readonly CommandEntry[] = [
   ...agaveCommands,
   ...uiCommands,
   ...pluginCommands,

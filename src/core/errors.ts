@@ -14,6 +14,11 @@ export abstract class SnapplanError extends Error {
     this.name = new.target.name;
     this.hint = options?.hint;
   }
+
+  /** The last lines an external tool printed, shown under the message; only ExternalError has them. */
+  get outputTail(): string | undefined {
+    return undefined;
+  }
 }
 
 /** A problem the operator must fix: bad flag, missing folder, out-of-range slot. Exit 2. */
@@ -36,6 +41,10 @@ export class ExternalError extends SnapplanError {
     options?: { hint?: string; cause?: unknown },
   ) {
     super(message, options);
+  }
+
+  override get outputTail(): string | undefined {
+    return this.details.outputTail || undefined;
   }
 }
 

@@ -56,8 +56,7 @@ export function errorMessage(error: unknown): string {
 
 export function errorReport(error: unknown): ErrorReport {
   if (error instanceof SnapplanError) {
-    const tail = 'details' in error ? (error.details as { outputTail?: string }).outputTail : undefined;
-    return { message: error.message, hint: error.hint, outputTail: tail || undefined, exitCode: error.exitCode };
+    return { message: error.message, hint: error.hint, outputTail: error.outputTail, exitCode: error.exitCode };
   }
   return { message: errorMessage(error), exitCode: 1 };
 }

@@ -2,6 +2,7 @@ import type { Announcement } from '../agave/announcement/announcement.js';
 import type { BlockstoreReport } from '../agave/blockstore/blockstore-source.js';
 import type { Inventory } from '../agave/inventory.js';
 import type { Slot } from '../core/slot.js';
+import { SnapplanError } from '../core/errors.js';
 
 /** An error as the screens show it: one sentence, what to do, and the tool's last lines. */
 export interface ErrorInfo {
@@ -35,11 +36,7 @@ export interface ApplyRequest {
 }
 
 export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error) {
-    const hint = 'hint' in error && typeof error.hint === 'string' ? error.hint : undefined;
-    const details = 'details' in error ? (error.details as { outputTail?: unknown } | undefined) : undefined;
-    const outputTail = typeof details?.outputTail === 'string' && details.outputTail !== '' ? details.outputTail : undefined;
-    return { message: error.message, hint, outputTail };
-  }
+  if (error instanceof SnapplanError) return { message: error.message, hint: error.hint, outputTail: error.outputTail };
+  if (error instanceof Error) return { message: error.message };
   return { message: String(error) };
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import yargs from 'yargs';
 import { describe, expect, it } from 'vitest';
 import { CREATE_SNAPSHOT_HINTS } from '../../src/agave/apply/apply-service.js';
 import { BOUNDS_HINTS, hintFor, type HintContext } from '../../src/agave/ledger-tool/ledger-tool.js';
@@ -15,15 +14,15 @@ import { commands } from '../../src/cli/registry.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The flags a command accepts, from its definition in src/cli/registry.ts. */
-function accepted(name: string): Set<string> {
-  const definition = commands.find((c) => c.command.split(' ')[0] === name);
-  if (!definition) throw new Error(`no command ${name} in the registry`);
-  // getOptions() is yargs' own record of what was declared (not in its type definitions).
-  const parser = definition.builder(yargs()) as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } };
-  const options = parser.getOptions();
-  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat()];
-  return new Set(names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)));
+/** The flags a command (`undo`, or `k8s undo` in a group) accepts, from its option data in src/cli/registry.ts. */
+function accepted(words: string): Set<string> {
+  const [name, sub] = words.split(' ');
+  const entry = commands.find((c) => c.name === name);
+  const definition = entry?.kind === 'group' ? entry.subcommands.find((c) => c.name === sub) : entry;
+  if (!definition) throw new Error(`no command ${words} in the registry`);
+  const names = Object.entries(definition.options).flatMap(([key, spec]) => (spec.alias === undefined ? [key] : [key, spec.alias]));
+  // --help and --version are yargs' own, on every command.
+  return new Set([...names, 'help', 'version'].map((n) => (n.length === 1 ? `-${n}` : `--${n}`)));
 }
 
 /** Which commands print the hints of each source file (the apply / plan / undo / status paths). */
@@ -90,8 +89,16 @@ function namedFlags(text: string, printers: readonly string[]): Array<[string, s
   let rest = text;
   // `snapplan --plan …` is the design-card form of `snapplan plan …`.
   for (const match of text.matchAll(/snapplan (--plan|[a-z][a-z0-9-]*)([^.;()]*)/g)) {
-    const command = match[1] === '--plan' ? 'plan' : match[1]!;
-    for (const flag of match[2]!.match(/(?<![\w-])--?[a-z][a-z0-9-]*/g) ?? []) pairs.push([command, flag]);
+    let command = match[1] === '--plan' ? 'plan' : match[1]!;
+    let tail = match[2]!;
+    // A command group (`snapplan k8s undo …`): the next word is its subcommand.
+    const group = commands.find((c) => c.name === command && c.kind === 'group');
+    const sub = group ? /^ ([a-z][a-z0-9-]*)/.exec(tail) : null;
+    if (sub) {
+      command = `${command} ${sub[1]}`;
+      tail = tail.slice(sub[0].length);
+    }
+    for (const flag of tail.match(/(?<![\w-])--?[a-z][a-z0-9-]*/g) ?? []) pairs.push([command, flag]);
     rest = rest.replace(match[0], ' ');
   }
   for (const flag of rest.match(/(?<![\w-])--[a-z][a-z0-9-]*/g) ?? []) {

@@ -252,6 +252,7 @@ describe('bin/snapplan.js (child process)', () => {
     expect(help.stdout).toMatch(/snapplan plan +Check whether a snapshot at slot X can be created/);
     expect(help.stdout).toContain('Exit codes: 0 done');
     const version = await runBin(['--version'], { cwd: root });
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // The version, the commit it was built from (or "unknown") and the Node.js running it.
+    expect(version.stdout.trim()).toMatch(/^snapplan \d+\.\d+\.\d+ \(commit ([0-9a-f]{12}(-dirty)?|unknown)\)\nNode\.js v\d+\.\d+\.\d+ on \w+ \w+$/);
   });
 });

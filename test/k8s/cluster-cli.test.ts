@@ -56,4 +56,17 @@ describe('cluster commands', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/No unfinished snapplan k8s job/);
   });
+
+  it('snapplan undo --journal on a k8s job journal runs k8s undo with its defaults', async () => {
+    const dir = await tempDir();
+    const state = await writeCluster(dir);
+    const job = await run(['k8s', 'snapshot', '--statefulset', 'web', '-n', 'chain', '--kubectl', KUBECTL, '--journal-dir', 'j', '--ready-timeout', '10', '--json'], dir, env(state));
+    expect(job.exitCode).toBe(0);
+    const journal = JSON.parse(job.stdout).journal as string;
+    // The job finished, so there is nothing to scale back; undo found its way to the k8s journal.
+    const undo = await run(['undo', '--journal', journal, '--json'], dir, { ...env(state), PATH: `${path.dirname(KUBECTL)}:${env(state)['PATH'] ?? ''}` });
+    expect(undo.stderr).toBe('');
+    expect(undo.exitCode).toBe(0);
+    expect(JSON.parse(undo.stdout)).toMatchObject({ schemaVersion: 1, type: 'k8s-undo', statefulset: 'web', journal });
+  });
 });

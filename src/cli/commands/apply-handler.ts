@@ -14,15 +14,14 @@ import { confirm } from '../prompt.js';
 import { packageVersion } from '../version.js';
 import type { ApplyArgs } from './apply.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
+import { secondsToMs } from '../option-values.js';
+import { writeError } from '../write-error.js';
 
 export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<number> {
   const announcement = await announcementFromArgs(args, ctx.cwd);
   const target = requireSnapshotSlot(announcement);
   if (!args.yes && !args.dryRun && !canPrompt(ctx)) {
     throw new UserError('apply changes the ledger and there is no terminal to confirm on.', { hint: 'Pass --yes to confirm from a script, or --dry-run to see the steps.' });
-  }
-  if (!Number.isFinite(args.createTimeout) || args.createTimeout < 0) {
-    throw new UserError(`--create-timeout ${args.createTimeout} is not a number of seconds.`, { hint: '0 means no limit.' });
   }
   const { Chalk } = await import('chalk');
   const chalk = new Chalk({ level: colorLevel(ctx) });
@@ -42,14 +41,14 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
       removeAccounts: announcement.removeAccounts ?? [],
       enableCapitalizationChange: args.enableCapitalizationChange,
       // yargs turns numeric arguments after -- into numbers; create-snapshot gets them as typed.
-      extraArgs: (args['--'] ?? []).map(String),
+      extraArgs: args['--'].map(String),
       expectedBankHash: announcement.expectedBankHash,
       expectedShredVersion: announcement.expectedShredVersion,
       announcement,
       allowLedgerToolVersion: args.allowLedgerToolVersion,
       dryRun: args.dryRun,
       forceCopy: args.forceCopy,
-      createTimeoutMs: Math.round(args.createTimeout * 1000),
+      createTimeoutMs: secondsToMs(args.createTimeout),
     },
     {
       cwd: ctx.cwd,
@@ -69,9 +68,7 @@ export async function applyHandler(args: ApplyArgs, ctx: CliContext): Promise<nu
   if (args.json) ctx.stdout.write(toJson(applyDocument(outcome)) + '\n');
   else ctx.stdout.write(renderApplyText(outcome, chalk));
   if (outcome.error) {
-    ctx.stderr.write(`snapplan: ${outcome.error.message}\n`);
-    if (outcome.error.outputTail) ctx.stderr.write(outcome.error.outputTail.split('\n').map((l) => `  | ${l}`).join('\n') + '\n');
-    if (outcome.error.hint) ctx.stderr.write(`${outcome.error.hint}\n`);
+    writeError(ctx, outcome.error);
     return outcome.error.cancelled ? ExitCode.Cancelled : ExitCode.Failed;
   }
   return ExitCode.Ok;

@@ -9,14 +9,11 @@ import { packageVersion } from '../version.js';
 import type { BackupArgs } from './backup.js';
 import { healthTimeoutMs, serviceSpec, unitFileFor } from './service-options.js';
 import { reportFailure } from './report-failure.js';
-import { UserError } from '../../core/errors.js';
 import { jobOutput } from '../../output/byte-progress.js';
 
 export async function backupHandler(args: BackupArgs, ctx: CliContext): Promise<number> {
   const plugin = await getPlugin(args.chain);
   const dataDir = path.resolve(ctx.cwd, plugin.dataDir(args.dataDir, ctx));
-  if (!Number.isInteger(args.zstdLevel) || args.zstdLevel < 1 || args.zstdLevel > 19) throw new UserError(`--zstd-level ${args.zstdLevel} is not 1 to 19.`);
-  if (!(args.spaceFactor >= 0)) throw new UserError(`--space-factor ${args.spaceFactor} is not a number ≥ 0.`);
   const outcome = await runBackup(
     {
       plugin,
@@ -27,7 +24,7 @@ export async function backupHandler(args: BackupArgs, ctx: CliContext): Promise<
       rpc: args.rpc ?? plugin.defaultRpc,
       restart: args.restart,
       dryRun: args.dryRun,
-      exclude: args.exclude.map(String),
+      exclude: args.exclude,
       network: args.network,
       name: args.name,
       unitFile: unitFileFor(args, plugin),

@@ -1,6 +1,6 @@
-import type { CommandDefinition } from '../define-command.js';
+import type { CommandEntry } from '../define-command.js';
 import { devicedbCommand } from './devicedb.js';
 import { k8sCommand } from './k8s.js';
 
 /** Cluster-wide jobs that archive no local folder: Kubernetes StatefulSets and devicedb clusters. */
-export const clusterCommands: readonly CommandDefinition<never>[] = [k8sCommand, devicedbCommand] as readonly CommandDefinition<never>[];
+export const clusterCommands: readonly CommandEntry[] = [k8sCommand, devicedbCommand];

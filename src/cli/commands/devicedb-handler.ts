@@ -6,13 +6,10 @@ import { parseNode, parseNodes } from '../../jobs/devicedb/node-address.js';
 import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../jobs/devicedb/restore-service.js';
 import { runDevicedbSnapshot, type DevicedbEvent } from '../../jobs/devicedb/snapshot-service.js';
 import type { CliContext } from '../context.js';
-import type { DevicedbArgs } from './devicedb.js';
+import type { DevicedbRestoreArgs, DevicedbSnapshotArgs } from './devicedb.js';
+import { secondsToMs } from '../option-values.js';
+import { reportFailure } from './report-failure.js';
 import { jobOutput } from '../../output/byte-progress.js';
-
-function seconds(value: number, flag: string): number {
-  if (!Number.isFinite(value) || value <= 0) throw new UserError(`${flag} ${value} is not a positive number of seconds.`);
-  return Math.round(value * 1000);
-}
 
 function labelled(values: readonly string[], flag: string): Map<string, string> {
   const map = new Map<string, string>();
@@ -24,38 +21,45 @@ function labelled(values: readonly string[], flag: string): Map<string, string> 
   return map;
 }
 
-export async function devicedbHandler(args: DevicedbArgs, ctx: CliContext): Promise<number> {
-  const client = { requestTimeoutMs: seconds(args.requestTimeout, '--request-timeout'), idleTimeoutMs: seconds(args.requestTimeout, '--request-timeout'), signal: ctx.signal };
+/** The HTTP client settings and the progress lines, shared by both jobs. */
+function jobSetup(args: DevicedbSnapshotArgs | DevicedbRestoreArgs, ctx: CliContext) {
+  const client = { requestTimeoutMs: secondsToMs(args.requestTimeout), idleTimeoutMs: secondsToMs(args.requestTimeout), signal: ctx.signal };
   // A bar per piece on a terminal; a line every 64 MiB and at the end elsewhere.
   const output = jobOutput(ctx.stderr, ctx.stdoutIsTTY && !args.json);
   const onEvent = (event: DevicedbEvent) => (event.type === 'step' ? output.onEvent(event.text) : output.onProgress(`download ${event.label}`, event.bytes, event.total));
-  if (args.action === 'snapshot') {
-    const result = await runDevicedbSnapshot(
-      {
-        nodes: parseNodes(args.node),
-        initiator: args.initiator,
-        outDir: path.resolve(ctx.cwd, args.out),
-        pollIntervalMs: seconds(args.pollInterval, '--poll-interval'),
-        timeoutMs: seconds(args.timeout, '--timeout'),
-        client,
-        dryRun: args.dryRun,
-        now: ctx.now(),
-      },
-      onEvent,
-    );
-    if (args.json) ctx.stdout.write(toJson({ schemaVersion: 1, type: 'devicedb-snapshot', ...result }) + '\n');
-    else {
-      if (result.dryRun) ctx.stdout.write(`Would run:\n${result.plannedCalls.map((c) => `  ${c}`).join('\n')}\n`);
-      for (const n of result.nodes) ctx.stdout.write(`${n.label} (${n.address}): ${n.status}${n.download.status === 'ok' ? `, ${n.download.value.file} (${n.download.value.bytes} bytes)` : n.download.status === 'failed' ? `, download failed: ${n.download.message}` : ''}\n`);
-      if (result.manifest) ctx.stdout.write(`Snapshot ${result.uuid}: manifest ${result.manifest}\n`);
-    }
-    if (result.error) {
-      ctx.stderr.write(`snapplan: ${result.error.message}\n${result.error.hint ? `${result.error.hint}\n` : ''}`);
-      return 1;
-    }
-    return 0;
+  return { client, onEvent };
+}
+
+export async function devicedbSnapshotHandler(args: DevicedbSnapshotArgs, ctx: CliContext): Promise<number> {
+  const { client, onEvent } = jobSetup(args, ctx);
+  const result = await runDevicedbSnapshot(
+    {
+      nodes: parseNodes(args.node),
+      initiator: args.initiator,
+      outDir: path.resolve(ctx.cwd, args.out),
+      pollIntervalMs: secondsToMs(args.pollInterval),
+      timeoutMs: secondsToMs(args.timeout),
+      client,
+      dryRun: args.dryRun,
+      now: ctx.now(),
+    },
+    onEvent,
+  );
+  if (args.json) ctx.stdout.write(toJson({ schemaVersion: 1, type: 'devicedb-snapshot', ...result }) + '\n');
+  else {
+    if (result.dryRun) ctx.stdout.write(`Would run:\n${result.plannedCalls.map((c) => `  ${c}`).join('\n')}\n`);
+    for (const n of result.nodes) ctx.stdout.write(`${n.label} (${n.address}): ${n.status}${n.download.status === 'ok' ? `, ${n.download.value.file} (${n.download.value.bytes} bytes)` : n.download.status === 'failed' ? `, download failed: ${n.download.message}` : ''}\n`);
+    if (result.manifest) ctx.stdout.write(`Snapshot ${result.uuid}: manifest ${result.manifest}\n`);
   }
-  if (!args.manifest) throw new UserError('devicedb restore needs --manifest FILE.');
+  if (result.error) {
+    reportFailure(ctx, result.error);
+    return 1;
+  }
+  return 0;
+}
+
+export async function devicedbRestoreHandler(args: DevicedbRestoreArgs, ctx: CliContext): Promise<number> {
+  const { client, onEvent } = jobSetup(args, ctx);
   const stores = labelled(args.store, '--store');
   const services = labelled(args.service, '--service');
   const nodes = new Map(args.node.map((value) => [parseNode(value).label, parseNode(value)]));
@@ -73,8 +77,8 @@ export async function devicedbHandler(args: DevicedbArgs, ctx: CliContext): Prom
       manifestPath: path.resolve(ctx.cwd, args.manifest),
       targets,
       client,
-      overviewTimeoutMs: seconds(args.timeout, '--timeout'),
-      pollIntervalMs: seconds(args.pollInterval, '--poll-interval'),
+      overviewTimeoutMs: secondsToMs(args.timeout),
+      pollIntervalMs: secondsToMs(args.pollInterval),
       keepOld: args.keepOld,
       dryRun: args.dryRun,
       now: ctx.now(),
@@ -88,7 +92,7 @@ export async function devicedbHandler(args: DevicedbArgs, ctx: CliContext): Prom
     if (result.keptStores.length > 0) ctx.stdout.write(`Replaced stores kept: ${result.keptStores.join(', ')}\n`);
   }
   if (result.error) {
-    ctx.stderr.write(`snapplan: ${result.error.message}\n${result.error.hint ? `${result.error.hint}\n` : ''}`);
+    reportFailure(ctx, result.error);
     return 1;
   }
   return 0;

@@ -1,7 +1,7 @@
-import type { CommandDefinition } from '../define-command.js';
+import type { CommandEntry } from '../define-command.js';
 import { retentionCommand } from './retention.js';
 import { scheduleCommand } from './schedule.js';
 import { volumeSnapshotCommand } from './volume-snapshot.js';
 
 /** Volume snapshots, retention and scheduling around `backup` (issue 6). */
-export const maintenanceCommands: readonly CommandDefinition<never>[] = [volumeSnapshotCommand, retentionCommand, scheduleCommand] as readonly CommandDefinition<never>[];
+export const maintenanceCommands: readonly CommandEntry[] = [volumeSnapshotCommand, retentionCommand, scheduleCommand];

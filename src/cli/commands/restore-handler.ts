@@ -14,14 +14,13 @@ export async function restoreHandler(args: RestoreArgs, ctx: CliContext): Promis
   const plugin = await getPlugin(args.chain);
   const dataDir = path.resolve(ctx.cwd, plugin.dataDir(args.dataDir, ctx));
   const growBlocks = args.waitBlocks ?? (plugin.id === 'stacks' ? 1 : 0);
-  if (!Number.isInteger(growBlocks) || growBlocks < 0) throw new UserError(`--wait-blocks ${args.waitBlocks} is not a whole number ≥ 0.`);
   if (args.rollback && args.from.length > 0) throw new UserError('--rollback puts the old data back; it takes no --from.');
   if (args.sha256 !== undefined && args.from.length > 1) throw new UserError('--sha256 names one archive; give the .sha256 files for two.');
   const outcome = await runRestore(
     {
       plugin,
       dataDir,
-      sources: args.from.map(String),
+      sources: args.from,
       sha256: args.sha256,
       set: args.set,
       service: serviceSpec(args, plugin, ctx.env, dataDir),

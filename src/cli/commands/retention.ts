@@ -1,28 +1,24 @@
-import { defineCommand } from '../define-command.js';
+import { defineCommand, defineOptions, definePositionals, type ArgsOf } from '../define-command.js';
+import { s3Options } from '../options/s3-options.js';
 
-export interface RetentionArgs {
-  readonly location: string;
-  readonly keep: number;
-  readonly yes: boolean;
-  readonly dryRun: boolean;
-  readonly region?: string;
-  readonly endpoint?: string;
-  readonly profile?: string;
-  readonly json: boolean;
-}
+export const retentionPositionals = definePositionals({
+  location: { type: 'path', describe: 'The folder or s3://bucket/prefix that backup --to writes to' },
+});
 
-export const retentionCommand = defineCommand<RetentionArgs>({
-  command: 'retention <location>',
+export const retentionOptions = defineOptions({
+  keep: { type: 'integer', min: 1, demandOption: true, describe: 'Archive sets to keep per node (newest first), at least 1' },
+  yes: { type: 'boolean', default: false, describe: 'Delete without asking (scripts, timers); without it a terminal is asked' },
+  'dry-run': { type: 'boolean', default: false, describe: 'Only print the preview' },
+  ...s3Options,
+  json: { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' },
+});
+
+export type RetentionArgs = ArgsOf<typeof retentionOptions, typeof retentionPositionals>;
+
+export const retentionCommand = defineCommand({
+  name: 'retention',
   describe: 'Keep the newest N backup archives per node in a folder or s3://bucket/prefix; preview first, delete with --yes',
-  builder: (yargs) =>
-    yargs
-      .positional('location', { type: 'string', demandOption: true, describe: 'The folder or s3://bucket/prefix that backup --to writes to' })
-      .option('keep', { type: 'number', demandOption: true, describe: 'Archive sets to keep per node (newest first), at least 1' })
-      .option('yes', { type: 'boolean', default: false, describe: 'Delete without asking (scripts, timers); without it a terminal is asked' })
-      .option('dry-run', { type: 'boolean', default: false, describe: 'Only print the preview' })
-      .option('region', { type: 'string', describe: 'S3 region (default: AWS_REGION, the profile\'s)' })
-      .option('endpoint', { type: 'string', describe: 'S3 endpoint URL (default: AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL)' })
-      .option('profile', { type: 'string', describe: 'AWS profile (default: AWS_PROFILE)' })
-      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' }),
+  positionals: retentionPositionals,
+  options: retentionOptions,
   handler: async () => (await import('./retention-handler.js')).retentionHandler,
 });

@@ -9,7 +9,7 @@ export async function scheduleHandler(args: ScheduleArgs, ctx: CliContext): Prom
   let outcome = buildSchedule({
     format: args.format,
     name: args.name,
-    argv: (args['--'] ?? []).map(String),
+    argv: args['--'],
     program: args.snapplan === undefined ? undefined : [args.snapplan],
     onCalendar: args.onCalendar,
     randomizedDelay: args.randomizedDelay,

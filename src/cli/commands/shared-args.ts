@@ -1,9 +1,4 @@
-import { UserError } from '../../core/errors.js';
+import { secondsToMs } from '../option-values.js';
 
-/** `--ledger-tool-timeout` seconds → milliseconds, refusing zero, negatives and NaN. */
-export function ledgerToolTimeoutMs(seconds: number): number {
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new UserError(`--ledger-tool-timeout ${seconds} is not a positive number of seconds.`, { hint: 'For example --ledger-tool-timeout 600.' });
-  }
-  return Math.round(seconds * 1000);
-}
+/** `--ledger-tool-timeout` seconds (validated while parsing, option-values.ts) → milliseconds. */
+export const ledgerToolTimeoutMs = secondsToMs;

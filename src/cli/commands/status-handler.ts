@@ -11,8 +11,11 @@ import { toJson } from '../../core/json.js';
 import type { CliContext } from '../context.js';
 import { problemsJson, writeListingHeader } from '../options/quarantine-options.js';
 import type { StatusArgs } from './status.js';
+import { requireDirectory } from '../path-checks.js';
 
 export async function statusHandler(args: StatusArgs, ctx: CliContext): Promise<number> {
+  if (args.ledger !== undefined) await requireDirectory(ctx.cwd, args.ledger, '--ledger', 'the validator\'s ledger folder');
+  if (args.backupDir !== undefined) await requireDirectory(ctx.cwd, args.backupDir, '--backup-dir', 'the folder apply moved items into (nothing has been moved aside there yet if it does not exist)');
   const backupDir = backupDirOf(args, ctx.cwd);
   const { quarantines, problems } = await listQuarantines(backupDir);
   const lockPath = args.ledger === undefined ? null : path.join(path.resolve(ctx.cwd, args.ledger), LOCK_FILE);

@@ -1,16 +1,17 @@
-import { defineCommand } from '../define-command.js';
-import { withQuarantineLocation } from '../options/quarantine-options.js';
+import { defineCommand, defineOptions, type ArgsOf } from '../define-command.js';
+import { quarantineLocationOptions, requireQuarantineLocation } from '../options/quarantine-options.js';
 
-export interface StatusArgs {
-  readonly ledger?: string;
-  readonly backupDir?: string;
-  readonly json: boolean;
-}
+export const statusOptions = defineOptions({
+  ...quarantineLocationOptions('The ledger folder'),
+  json: { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' },
+});
 
-export const statusCommand = defineCommand<StatusArgs>({
-  command: 'status',
+export type StatusArgs = ArgsOf<typeof statusOptions>;
+
+export const statusCommand = defineCommand({
+  name: 'status',
   describe: 'List the quarantines of a ledger and their state, and who holds its lock',
-  builder: (yargs) =>
-    withQuarantineLocation(yargs, 'The ledger folder').option('json', { type: 'boolean', default: false, describe: 'Print one JSON document (schemaVersion 1)' }),
+  options: statusOptions,
+  check: requireQuarantineLocation('status needs to know whose quarantines to list'),
   handler: async () => (await import('./status-handler.js')).statusHandler,
 });

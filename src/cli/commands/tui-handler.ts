@@ -7,7 +7,8 @@ import { parseRpcUrl } from '../options/rpc-url.js';
 import { packageVersion } from '../version.js';
 import { planHandler } from './plan-handler.js';
 import { ledgerToolTimeoutMs } from './shared-args.js';
-import type { TuiArgs } from './tui.js';
+import { tuiOptions, type TuiArgs } from './tui.js';
+import { defaultArgs } from '../define-command.js';
 
 /**
  * `snapplan tui`: the app on a terminal. Without one it never waits for input: it prints the
@@ -55,7 +56,7 @@ export async function openAppWithoutCommand(ctx: CliContext, ledger?: string): P
       hint: 'snapplan --help lists the other commands (plan, apply, undo, status).',
     });
   }
-  return tuiHandler({ ledger: chosen, boundsFrom: 'native', ledgerToolTimeout: 300 }, ctx);
+  return tuiHandler({ ...defaultArgs(tuiOptions), ledger: chosen }, ctx);
 }
 
 /** Ink needs the real streams; a context built by tests or pipes has none, and gets the plain path. */
@@ -76,7 +77,7 @@ async function withoutTerminal(args: TuiArgs, ctx: CliContext): Promise<number> 
       hint: 'In scripts: snapplan --plan --ledger L --slot X [--json] shows the plan; snapplan apply --ledger L --slot X --yes carries it out; snapplan status --ledger L lists the quarantines.',
     });
   }
-  const code = await planHandler({ ...args, json: false, showIgnored: false }, ctx);
+  const code = await planHandler({ ...args, json: false, showIgnored: false, count: false }, ctx);
   ctx.stderr.write(
     'snapplan tui: no terminal here (or CI is set), so this is the plan instead of the app. ' +
       'In scripts use snapplan --plan … (add --json for one JSON document), then snapplan apply … --yes.\n',

@@ -1,5 +1,5 @@
-import type { CommandDefinition } from '../define-command.js';
+import type { CommandEntry } from '../define-command.js';
 import { tuiCommand } from './tui.js';
 
 /** The interactive app's commands (src/ui). */
-export const uiCommands: readonly CommandDefinition<never>[] = [tuiCommand as CommandDefinition<never>];
+export const uiCommands: readonly CommandEntry[] = [tuiCommand];

@@ -11,6 +11,10 @@ import { formatBytes, plural } from '../../core/format.js';
 import { toJson } from '../../core/json.js';
 import type { CliContext } from '../context.js';
 import type { UndoArgs } from './undo.js';
+import { requireDirectory, requireQuarantineJournal } from '../path-checks.js';
+import { defaultArgs } from '../define-command.js';
+import { writeError } from '../write-error.js';
+import { k8sUndoOptions } from './k8s.js';
 
 /**
  * Exit 0 when everything is back; 2 when an item was refused because something took its place
@@ -24,15 +28,11 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
       // The preview below reads quarantine journals only; a k8s job has its own.
       throw new UserError(`${args.journal} is the journal of a k8s job, which undo --dry-run does not preview.`, { hint: `snapplan k8s undo --journal ${args.journal} --dry-run prints its kubectl calls without running them.` });
     }
-    const { k8sHandler } = await import('./k8s-handler.js');
-    return k8sHandler(
-      { action: 'undo', journal: path.resolve(ctx.cwd, args.journal), namespace: 'default', kubectl: 'kubectl', waitTimeout: 600, readyTimeout: 1800, dryRun: false, json: args.json },
-      ctx,
-    );
+    const { k8sUndoHandler } = await import('./k8s-handler.js');
+    return k8sUndoHandler({ ...defaultArgs(k8sUndoOptions), journal: path.resolve(ctx.cwd, args.journal), json: args.json }, ctx);
   }
-  if (args.includeNew && args.force) {
-    throw new UserError('--include-new and --force contradict each other.', { hint: '--include-new moves the new archive aside; --force leaves it where the validator loads it. Choose one.' });
-  }
+  if (args.journal !== undefined) await requireQuarantineJournal(ctx.cwd, args.journal);
+  else if (args.ledger !== undefined) await requireDirectory(ctx.cwd, args.ledger, '--ledger', 'the validator\'s ledger folder');
   const options = { journal: args.journal, ledger: args.ledger, backupDir: args.backupDir, forceCopy: args.forceCopy, includeNew: args.includeNew, force: args.force };
   if (args.dryRun) return dryRun(await previewUndoQuarantine(options, { cwd: ctx.cwd, signal: ctx.signal }), args, ctx);
   // After the restart boot, blocks above R may be gone from the blockstore: undo is then partial.
@@ -86,18 +86,24 @@ export async function undoHandler(args: UndoArgs, ctx: CliContext): Promise<numb
   }
   if (result.missing.length > 0 || result.mismatches.length > 0 || result.unexplained.length > 0) {
     if (result.mismatches.length > 0) {
-      ctx.stderr.write(`snapplan: ${plural(result.mismatches.length, 'item')} did not go back: the copy in the quarantine no longer has the sha256 recorded when it was copied (first: ${result.mismatches[0]?.destination}).\n`);
-      ctx.stderr.write('Compare it with another copy (a backup, another validator) before using it; the item stays in the quarantine.\n');
+      writeError(ctx, {
+        message: `${plural(result.mismatches.length, 'item')} did not go back: the copy in the quarantine no longer has the sha256 recorded when it was copied (first: ${result.mismatches[0]?.destination}).`,
+        hint: 'Compare it with another copy (a backup, another validator) before using it; the item stays in the quarantine.',
+      });
     }
     if (result.unexplained.length > 0) {
-      ctx.stderr.write(`snapplan: the journal ${result.journalPath} is damaged (${damaged.join('; ')}): ${plural(result.unexplained.length, 'entry')} in the quarantine has no readable record.\n`);
-      ctx.stderr.write('Put them back by hand: below the root-key folders of the quarantine (e.g. ledger-574039e0/) each item keeps its path under its original folder.\n');
+      writeError(ctx, {
+        message: `the journal ${result.journalPath} is damaged (${damaged.join('; ')}): ${plural(result.unexplained.length, 'entry')} in the quarantine has no readable record.`,
+        hint: 'Put them back by hand: below the root-key folders of the quarantine (e.g. ledger-574039e0/) each item keeps its path under its original folder.',
+      });
     }
     return ExitCode.Failed;
   }
   if (result.conflicts.length > 0) {
-    ctx.stderr.write('snapplan: some items were not put back because something now occupies their place.\n');
-    ctx.stderr.write('Move what is in the way aside (compare it first), then run undo again: finished items are skipped.\n');
+    writeError(ctx, {
+      message: 'some items were not put back because something now occupies their place.',
+      hint: 'Move what is in the way aside (compare it first), then run undo again: finished items are skipped.',
+    });
     return ExitCode.Usage;
   }
   return ExitCode.Ok;

@@ -8,6 +8,7 @@ import { getPlugin } from '../../plugins/registry.js';
 import type { CliContext } from '../context.js';
 import { reportFailure } from './report-failure.js';
 import { healthTimeoutMs, serviceSpec } from './service-options.js';
+import { secondsToMs } from '../option-values.js';
 import type { VolumeSnapshotArgs } from './volume-snapshot.js';
 
 export async function volumeSnapshotHandler(args: VolumeSnapshotArgs, ctx: CliContext): Promise<number> {
@@ -22,12 +23,8 @@ export async function volumeSnapshotHandler(args: VolumeSnapshotArgs, ctx: CliCo
     if (!(error instanceof UserError)) throw error;
   }
   if (dataDir === null && args.serviceManager === 'process') throw new UserError('--service-manager process needs --data-dir (the restarted node runs there).');
-  const seconds = (flag: string, value: number) => {
-    if (!Number.isFinite(value) || value <= 0) throw new UserError(`--${flag} ${value} is not a positive number of seconds.`);
-    return Math.round(value * 1000);
-  };
   const tags: Record<string, string> = {};
-  for (const item of args.tag.map(String)) {
+  for (const item of args.tag) {
     const eq = item.indexOf('=');
     if (eq <= 0) throw new UserError(`--tag ${JSON.stringify(item)} is not KEY=VALUE.`, { hint: 'For example --tag Name="Stacks Snapshot" --tag type=chainstate.' });
     tags[item.slice(0, eq)] = item.slice(eq + 1);
@@ -50,8 +47,8 @@ export async function volumeSnapshotHandler(args: VolumeSnapshotArgs, ctx: CliCo
               description: args.description ?? defaultEbsDescription(plugin.id, now),
               tags: defaultEbsTags(plugin.id, tags, { host: os.hostname(), dataDir }),
               wait: args.wait,
-              waitTimeoutMs: seconds('wait-timeout', args.waitTimeout),
-              pollIntervalMs: seconds('poll-interval', args.pollInterval),
+              waitTimeoutMs: secondsToMs(args.waitTimeout),
+              pollIntervalMs: secondsToMs(args.pollInterval),
               settings: { region: args.region, endpoint: args.endpoint, profile: args.profile },
             },
           }

@@ -1,46 +1,37 @@
-import type { Argv } from 'yargs';
 import { loadAnnouncement, mergeAnnouncement, type Announcement, type AnnouncementValues } from '../../agave/announcement/announcement.js';
 import { isBase58Of32Bytes } from '../../agave/base58.js';
 import { UserError } from '../../core/errors.js';
 import { parseSlotArg, type Slot } from '../../core/slot.js';
+import { defineOptions, type ArgsOf } from '../define-command.js';
 
 const GROUP = 'From the announcement:';
-const LIST = { type: 'string', array: true, group: GROUP } as const;
 
 /**
- * `--announcement FILE` and each announcement value as its own flag. `--slot` (the snapshot
- * slot X) stays the command's own flag; announcementFromArgs reads it too.
+ * `--announcement FILE` and each announcement value as its own flag (option data, see
+ * define-command.ts: a command spreads `...announcementOptions` into its options). `--slot` (the
+ * snapshot slot X) stays the command's own flag; announcementFromArgs reads it too.
  */
-export function withAnnouncementOptions(yargs: Argv): Argv {
-  return yargs
-    .option('announcement', { type: 'string', describe: 'The restart announcement (YAML or JSON): the values every check is made against', group: GROUP })
-    .option('cluster', { type: 'string', describe: 'Cluster name from the announcement (shown only)', group: GROUP })
-    .option('ledger-tool-version', { type: 'string', describe: 'The agave-ledger-tool release the announcement requires, e.g. 3.1.7', group: GROUP })
-    .option('restart-slot', { type: 'string', describe: 'The restart slot R (--wait-for-supermajority): X, or X+1 after a state edit', group: GROUP })
-    .option('hard-fork', { ...LIST, describe: 'Hard-fork slot for create-snapshot (repeatable; default: X when no state is edited)' })
-    .option('deactivate-feature-gate', { ...LIST, describe: 'Feature gate to deactivate (repeatable)' })
-    .option('destake-vote-account', { ...LIST, describe: 'Vote account to destake (repeatable)' })
-    .option('remove-account', { ...LIST, describe: 'Account to remove (repeatable)' })
-    .option('expected-bank-hash', { type: 'string', describe: 'Bank hash the new snapshot must have', group: GROUP })
-    .option('expected-shred-version', { type: 'string', describe: 'Shred version the new snapshot must give', group: GROUP })
-    .option('validator-hard-fork', { type: 'boolean', describe: 'The validator\'s restart boot also gets --hard-fork (default: no)', group: GROUP });
-}
+export const announcementOptions = defineOptions({
+  announcement: { type: 'path', describe: 'The restart announcement (YAML or JSON): the values every check is made against', group: GROUP },
+  cluster: { type: 'string', describe: 'Cluster name from the announcement (shown only)', group: GROUP },
+  'ledger-tool-version': { type: 'string', describe: 'The agave-ledger-tool release the announcement requires, e.g. 3.1.7', group: GROUP },
+  'restart-slot': { type: 'string', describe: 'The restart slot R (--wait-for-supermajority): X, or X+1 after a state edit', group: GROUP },
+  'hard-fork': { type: 'string', array: true, describe: 'Hard-fork slot for create-snapshot (repeatable; default: X when no state is edited)', group: GROUP },
+  'deactivate-feature-gate': { type: 'string', array: true, describe: 'Feature gate to deactivate (repeatable)', group: GROUP },
+  'destake-vote-account': { type: 'string', array: true, describe: 'Vote account to destake (repeatable)', group: GROUP },
+  'remove-account': { type: 'string', array: true, describe: 'Account to remove (repeatable)', group: GROUP },
+  'expected-bank-hash': { type: 'string', describe: 'Bank hash the new snapshot must have', group: GROUP },
+  'expected-shred-version': { type: 'string', describe: 'Shred version the new snapshot must give', group: GROUP },
+  'validator-hard-fork': { type: 'boolean', describe: 'The validator\'s restart boot also gets --hard-fork (default: no)', group: GROUP },
+});
 
-/** The flags as yargs hands them over (camel-cased). Lists are absent or empty when not given. */
-export interface AnnouncementArgs {
-  readonly announcement?: string | undefined;
-  readonly slot?: string | undefined;
-  readonly cluster?: string | undefined;
-  readonly ledgerToolVersion?: string | undefined;
-  readonly restartSlot?: string | undefined;
-  readonly hardFork?: readonly string[] | undefined;
-  readonly deactivateFeatureGate?: readonly string[] | undefined;
-  readonly destakeVoteAccount?: readonly string[] | undefined;
-  readonly removeAccount?: readonly string[] | undefined;
-  readonly expectedBankHash?: string | undefined;
-  readonly expectedShredVersion?: string | undefined;
-  readonly validatorHardFork?: boolean | undefined;
-}
+/** apply and tui: a ledger-tool release other than the announced one is a warning, not a refusal. */
+export const allowLedgerToolVersionOption = defineOptions({
+  'allow-ledger-tool-version': { type: 'boolean', default: false, describe: 'Run a ledger-tool release other than the announced one (a warning instead of a refusal)', group: GROUP },
+});
+
+/** The flags as a handler receives them, plus `--slot`; every one may be absent (lists: absent or empty). */
+export type AnnouncementArgs = Partial<ArgsOf<typeof announcementOptions>> & { readonly slot?: string | undefined };
 
 /** Parses each flag (errors name the flag), reads the file if given, and merges: a flag differing from the file is refused. */
 export async function announcementFromArgs(args: AnnouncementArgs, cwd: string): Promise<Announcement> {

@@ -1,35 +1,34 @@
-import type { Argv } from 'yargs';
 import type { FolderOptions } from '../../agave/scanner.js';
+import { defineOptions } from '../define-command.js';
 
 /** The folder flags, named and defaulted exactly as agave-validator names them. */
-export function withLedgerFolders(yargs: Argv): Argv {
-  return yargs
-    .option('ledger', { alias: 'l', type: 'string', demandOption: true, describe: 'The validator\'s ledger folder (--ledger)', group: 'Folders:' })
-    .option('snapshots', { type: 'string', describe: 'Snapshots folder (default: the ledger); bank snapshots in <snapshots>/snapshots/', group: 'Folders:' })
-    .option('full-snapshot-archive-path', { type: 'string', describe: 'Full archives folder (default: --snapshots)', group: 'Folders:' })
-    .option('incremental-snapshot-archive-path', { type: 'string', describe: 'Incremental archives folder (default: --snapshots)', group: 'Folders:' });
-}
+export const ledgerFolderOptions = defineOptions({
+  ledger: { alias: 'l', type: 'path', demandOption: true, describe: 'The validator\'s ledger folder', group: 'Folders:' },
+  snapshots: { type: 'path', describe: 'Snapshots folder (default: the ledger); bank snapshots in <snapshots>/snapshots/', group: 'Folders:' },
+  'full-snapshot-archive-path': { type: 'path', describe: 'Full archives folder (default: --snapshots)', group: 'Folders:' },
+  'incremental-snapshot-archive-path': { type: 'path', describe: 'Incremental archives folder (default: --snapshots)', group: 'Folders:' },
+});
 
-export function withLedgerTool(yargs: Argv): Argv {
-  return yargs
-    .option('ledger-tool', { type: 'string', describe: 'Path of agave-ledger-tool (default: agave-ledger-tool, then solana-ledger-tool on PATH)', group: 'Ledger tool:' })
-    .option('ledger-tool-timeout', { type: 'number', default: 300, describe: 'Seconds before a ledger-tool call is stopped', group: 'Ledger tool:' });
-}
+export const ledgerToolOptions = defineOptions({
+  'ledger-tool': { type: 'path', describe: 'Path of agave-ledger-tool (default: agave-ledger-tool, then solana-ledger-tool on PATH)', group: 'Ledger tool:' },
+  'ledger-tool-timeout': { type: 'seconds', default: 300, describe: 'Seconds before a ledger-tool call is stopped', group: 'Ledger tool:' },
+});
 
-export interface LedgerFolderArgs {
-  readonly ledger: string;
-  readonly snapshots?: string;
-  readonly fullSnapshotArchivePath?: string;
-  readonly incrementalSnapshotArchivePath?: string;
-}
+/** Who reads the blockstore (plan, apply, tui, blockstore). */
+export const boundsFromOption = defineOptions({
+  'bounds-from': {
+    choices: ['native', 'ledger-tool'],
+    default: 'native',
+    describe: 'Who reads the blockstore: snapplan itself (rocksdb/ files, read-only) or agave-ledger-tool bounds',
+  },
+});
 
-export interface LedgerToolArgs {
-  readonly ledgerTool?: string;
-  readonly ledgerToolTimeout: number;
-}
+export const backupDirOption = defineOptions({
+  'backup-dir': { type: 'path', describe: 'Where moved-aside items go (default: <ledger>/snapplan-quarantine)' },
+});
 
 /** The folder flags as the scanner takes them. */
-export function folderOptions(args: LedgerFolderArgs): FolderOptions {
+export function folderOptions(args: { readonly ledger: string; readonly snapshots?: string | undefined; readonly fullSnapshotArchivePath?: string | undefined; readonly incrementalSnapshotArchivePath?: string | undefined }): FolderOptions {
   return {
     ledger: args.ledger,
     snapshots: args.snapshots,

@@ -1,16 +1,23 @@
-import type { Argv } from 'yargs';
 import type { StatusProblem } from '../../ops/quarantine-status.js';
-import type { Writer } from '../context.js';
+import { UserError } from '../../core/errors.js';
+import type { Writer } from '../../core/io.js';
+import { defineOptions } from '../define-command.js';
 
-/** `--ledger` / `--backup-dir`: where the quarantines are, for status and prune. */
-export function withQuarantineLocation(yargs: Argv, ledgerDescribe: string): Argv {
-  return yargs
-    .option('ledger', { alias: 'l', type: 'string', describe: ledgerDescribe })
-    .option('backup-dir', { type: 'string', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' })
-    .check((argv) => {
-      if (argv.ledger === undefined && argv['backup-dir'] === undefined) throw new Error('Name the ledger (--ledger L) or the backup folder (--backup-dir DIR).');
-      return true;
-    });
+/** `--ledger` / `--backup-dir`: where the quarantines are, for status and prune (spread into a command's options). */
+export function quarantineLocationOptions(ledgerDescribe: string) {
+  return defineOptions({
+    ledger: { alias: 'l', type: 'path', describe: ledgerDescribe },
+    'backup-dir': { type: 'path', describe: 'Where the quarantines are (default: <ledger>/snapplan-quarantine)' },
+  });
+}
+
+/** The command's `check`: one of the two must be given; `what` says what the command does with them. */
+export function requireQuarantineLocation(what: string): (args: { readonly ledger?: string | undefined; readonly backupDir?: string | undefined }) => void {
+  return (args) => {
+    if (args.ledger === undefined && args.backupDir === undefined) {
+      throw new UserError(`${what}.`, { hint: 'Name the ledger (--ledger L) or the backup folder (--backup-dir DIR).' });
+    }
+  };
 }
 
 /** Quarantine folders whose journal header cannot be read, as the JSON documents list them. */
