@@ -21,6 +21,16 @@ import { Readable } from 'node:stream';
 import bs58 from 'bs58';
 import { encodeSlotMeta, slotKey } from '../scripts/fixtures/blockstore-scenario.mjs';
 
+/**
+ * A real zstd frame of an empty tar (two zero blocks), made by Debian's zstd: plan checks the
+ * base archive's frame header, so a text stand-in would be a bad archive.
+ */
+const STAND_IN_ARCHIVE = (() => {
+  const r = spawnSync('zstd', ['-q', '-c'], { input: Buffer.alloc(1024) });
+  if (r.status !== 0) throw new Error(`zstd is needed for the bench: ${r.stderr}`);
+  return r.stdout;
+})();
+
 const ROOT = join(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin', 'snapplan.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -167,7 +177,7 @@ async function generate(dir, n) {
   const main = all.filter((m) => !m.fork && m.slot <= target.slot);
   const base = main.at(-1 - CHAIN);
   const hash = bs58.encode(createHash('sha256').update(`bench-${base.slot}`).digest());
-  writeFileSync(join(work, 'ledger', `snapshot-${base.slot}-${hash}.tar.zst`), 'stand-in');
+  writeFileSync(join(work, 'ledger', `snapshot-${base.slot}-${hash}.tar.zst`), STAND_IN_ARCHIVE);
   writeFileSync(join(work, 'meta.json'), JSON.stringify({ slots: n, base: base.slot, target: target.slot, first: all[PURGED].slot, last: all.at(-1).slot }));
   if (shm !== null) {
     rmSync(dir, { recursive: true, force: true });
@@ -210,6 +220,9 @@ async function main() {
     }
     const info = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
     const L = join(dir, 'ledger');
+    // plan reads the base archive's header (issue 11): a ledger generated before that holds a
+    // plain-text stand-in, which plan rightly refuses. Rewrite it as a real, tiny archive.
+    for (const f of readdirSync(L)) if (f.startsWith('snapshot-')) writeFileSync(join(L, f), STAND_IN_ARCHIVE);
     const tables = readdirSync(join(L, 'rocksdb')).filter((f) => f.endsWith('.sst')).length;
     const plan = measure(process.execPath, [BIN, 'plan', '--ledger', L, '--slot', String(info.target), '--json'], env);
     const doc = JSON.parse(plan.stdout);

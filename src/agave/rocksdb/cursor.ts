@@ -103,6 +103,12 @@ export class TableCursor implements Cursor {
     this.ei += this.reverse ? -1 : 1;
     this.settle();
   }
+
+  /** Done with this table: let it drop its read buffers (see SstTable.releaseReadBuffers). */
+  release(): void {
+    this.block = null;
+    this.table.releaseReadBuffers();
+  }
 }
 
 export interface LevelFile {
@@ -140,6 +146,7 @@ export class LevelCursor implements Cursor {
 
   private settle(): void {
     while (this.current !== null && !this.current.valid) {
+      this.current.release();
       this.fi += this.reverse ? -1 : 1;
       const f = this.files[this.fi];
       this.current = f === undefined ? null : new TableCursor(f.open(), this.reverse, null);

@@ -51,8 +51,13 @@ export interface ReadCounters {
 export class SstTable {
   readonly footer: Footer;
   readonly properties: Map<string, Buffer>;
-  /** The index block: every key of data block i is <= index.key(i). */
-  readonly index: BlockIndex;
+  /**
+   * The index block: every key of data block i is <= index.key(i). Read when first needed and
+   * dropped by releaseReadBuffers: opening a table for its range tombstones alone (every table a
+   * scan overlaps is opened so) must not hold its index, the one part that grows with the data.
+   */
+  private indexBlock: BlockIndex | null = null;
+  private readonly readIndex: () => BlockIndex;
   readonly rangeTombstones: RangeTombstone[];
   private readonly hasDictionary: boolean;
   private cachedIndex = -1;
@@ -110,7 +115,7 @@ export class SstTable {
     if (indexHandle === undefined) throw corrupt('no index block', file.name);
     const keyIsUserKey = this.propertyVarint(PROP_INDEX_KEY_IS_USER_KEY) === 1;
     const deltaEncoded = this.propertyVarint(PROP_INDEX_VALUE_DELTA) === 1;
-    this.index = new BlockIndex(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY, keyIsUserKey);
+    this.readIndex = () => new BlockIndex(this.readBlock(indexHandle), file.name, deltaEncoded, indexType === INDEX_BINARY_SEARCH_WITH_FIRST_KEY, keyIsUserKey);
 
     this.rangeTombstones = [];
     const rangeDel = meta.get(META_RANGE_DEL);
@@ -123,6 +128,11 @@ export class SstTable {
         this.rangeTombstones.push({ start: k.subarray(0, o), end: block.values[i] as Buffer, seq: trailerSequence(k, o, file.name) });
       });
     }
+  }
+
+  get index(): BlockIndex {
+    this.indexBlock ??= this.readIndex();
+    return this.indexBlock;
   }
 
   get blockCount(): number {
@@ -194,6 +204,27 @@ export class SstTable {
     this.windowFills[next] = (this.windowFills[next] as number) + 1;
     this.readFrom = next;
     return buffer.subarray(offset - start, end - start);
+  }
+
+  /**
+   * Drops the index, the read-ahead buffers and the cached block. A level's scan calls it when it moves on
+   * to the next table, so a scan of a whole column holds one table's buffers per level instead of
+   * every table's it has passed (its index, and 2 × 256 KiB of buffers each): memory stays flat as the column grows. Values
+   * already handed out keep their bytes (their buffer is only unreferenced here, not reused);
+   * a later read of this table simply reads from the file again.
+   */
+  releaseReadBuffers(): void {
+    this.indexBlock = null;
+    this.windows = null;
+    this.windowLength[0] = 0;
+    this.windowLength[1] = 0;
+    this.ahead = Buffer.alloc(0);
+    this.aheadStart = 0;
+    this.lastOffset = -1;
+    this.cached = null;
+    this.cachedIndex = -1;
+    this.cachedWindow = -1;
+    this.readFrom = -1;
   }
 
   /** The reusable window the last data block came from, or -1. */
