@@ -47,10 +47,16 @@ if (argv[0] === '--serve') {
   const { downloadToPartial } = await import(path.join(dist, 'download.js'));
   const finalPath = path.join(dir, NAME);
   const started = process.hrtime.bigint();
-  const result = await downloadToPartial({ url, finalPath, source: new URL(url).origin, expectedSize: Number(size), minSpeed: null, speedWindowMs: 30_000, retries: 0 });
+  // The last progress report comes once every byte is written, before the closing fsync: the
+  // time to it is the download as curl does it (curl never syncs); `ms` includes the fsync.
+  let writtenMs = null;
+  const onProgress = (p) => {
+    if (p.bytes === Number(size)) writtenMs ??= Number(process.hrtime.bigint() - started) / 1e6;
+  };
+  const result = await downloadToPartial({ url, finalPath, source: new URL(url).origin, expectedSize: Number(size), minSpeed: null, speedWindowMs: 30_000, retries: 0, onProgress });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   if (!result.ok) throw new Error(result.message);
-  process.stdout.write(JSON.stringify({ ms, bytes: result.bytes, maxRssKiB: process.resourceUsage().maxRSS }) + '\n');
+  process.stdout.write(JSON.stringify({ ms, writtenMs: writtenMs ?? ms, bytes: result.bytes, maxRssKiB: process.resourceUsage().maxRSS }) + '\n');
 } else if (argv[0] === '--check') {
   const [, file, size] = argv;
   const { verifyDownload } = await import(path.join(dist, 'verify-download.js'));
@@ -143,12 +149,15 @@ async function main() {
       checks.push(await run(['--check', archive, String(size)]));
     }
     const best = ours.reduce((a, b) => (a.ms <= b.ms ? a : b));
+    const writtenMs = Math.min(...ours.map((o) => o.writtenMs));
     const row = {
       bytes: size,
       curlMs: Math.min(...curlMs),
       curlSyncMs: Math.min(...curlSyncMs),
+      snapplanWrittenMs: writtenMs,
       snapplanMs: best.ms,
-      ratio: Math.min(...curlMs) / best.ms,
+      // like for like: every byte written (no fsync) against curl; with the fsync against curl + sync
+      ratio: Math.min(...curlMs) / writtenMs,
       ratioSynced: Math.min(...curlSyncMs) / best.ms,
       peakRssMiB: Math.max(...ours.map((o) => o.maxRssKiB)) / 1024,
       zstdTestMs: Math.min(...zstdMs),
@@ -161,15 +170,17 @@ async function main() {
     }
     const rate = (ms) => (row.bytes / MiB / (ms / 1000)).toFixed(0);
     console.log('### Fetch: snapplan\'s download (.partial, batched writes, fsync) vs `curl -o`, and its check vs `zstd -t`\n');
-    console.log('| archive | curl MiB/s | snapplan MiB/s | ratio (≥ 0.9) | curl + sync MiB/s (reference) | ratio to it | peak RSS |');
-    console.log('|---|---|---|---|---|---|---|');
-    console.log(`| ${(row.bytes / GiB).toFixed(2)} GiB tar.zst | ${rate(row.curlMs)} | ${rate(row.snapplanMs)} | **${row.ratio.toFixed(2)}×** | ${rate(row.curlSyncMs)} | ${row.ratioSynced.toFixed(2)}× | ${row.peakRssMiB.toFixed(0)} MiB |`);
+    console.log('| archive | curl MiB/s | snapplan MiB/s, all written | ratio (≥ 0.9) | curl + sync MiB/s | snapplan MiB/s with its fsync | ratio | peak RSS |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    console.log(`| ${(row.bytes / GiB).toFixed(2)} GiB tar.zst | ${rate(row.curlMs)} | ${rate(row.snapplanWrittenMs)} | **${row.ratio.toFixed(2)}×** | ${rate(row.curlSyncMs)} | ${rate(row.snapplanMs)} | **${row.ratioSynced.toFixed(2)}×** | ${row.peakRssMiB.toFixed(0)} MiB |`);
     console.log('\n| check | time | ratio to `zstd -t` | peak RSS |');
     console.log('|---|---|---|---|');
     console.log(`| \`zstd -t\` (baseline: decode only) | ${(row.zstdTestMs / 1000).toFixed(2)} s | 1.00× | – |`);
     console.log(`| snapplan (decode to the end + tar walk) | ${(row.checkMs / 1000).toFixed(2)} s | **${(row.checkMs / row.zstdTestMs).toFixed(2)}×** | ${row.checkRssMiB.toFixed(0)} MiB |`);
     console.log(`\nLoad average at the start: ${load.toFixed(1)} on ${os.cpus().length} cores (figures from a busy machine are noise).`);
-    if (row.ratio < 0.9) console.log('\n**download below the 0.9× target**');
+    if (row.ratio < 0.9 || row.ratioSynced < 0.9) {
+      console.log(`\n**download below the 0.9× target** (${row.ratio < 0.9 ? 'against curl' : ''}${row.ratio < 0.9 && row.ratioSynced < 0.9 ? ' and ' : ''}${row.ratioSynced < 0.9 ? 'against curl + sync' : ''})`);
+    }
   } finally {
     server?.kill();
     await rm(root, { recursive: true, force: true });

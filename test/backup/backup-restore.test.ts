@@ -6,7 +6,7 @@ import { hashFile } from '../../src/ops/copy.js';
 import { runMain } from '../support/run-cli.js';
 import { expectJobSchema } from '../support/job-schemas.js';
 import { tempDir } from '../support/temp-dir.js';
-import { FIXTURE_BIN, getJson, run, startTestNode, testNodeUnit, treeHash } from './helpers.js';
+import { FIXTURE_BIN, getJson, run, startTestNode, testNodeUnit, treeHash, until, untilTreeChanges } from './helpers.js';
 
 describe('backup and restore with a live test node behind the systemctl stand-in', () => {
   it('stops, archives, restarts; restore gives back the exact tree; rollback puts the newer one back', async () => {
@@ -18,7 +18,8 @@ describe('backup and restore with a live test node behind the systemctl stand-in
     const node = await testNodeUnit(dir, data);
     await node.systemctl('start', 'stacks-node');
     const rpc = `http://127.0.0.1:${await node.port()}`;
-    await new Promise((r) => setTimeout(r, 300));
+    // a few blocks in, so the backup has a height to name
+    await until(async () => Number((await getJson(`${rpc}/v2/info`)).stacks_tip_height) >= 2, 'the node has made 2 blocks');
 
     // When it is backed up and left stopped
     const backup = await runMain(['backup', 'stacks', '--data-dir', data, '--to', out, '--rpc', rpc, '--no-restart', '--json'], { cwd: dir, env: node.env });
@@ -41,7 +42,7 @@ describe('backup and restore with a live test node behind the systemctl stand-in
 
     // When the node runs on and its folder changes, then the archive is restored (node left stopped)
     await node.systemctl('start', 'stacks-node');
-    await new Promise((r) => setTimeout(r, 300));
+    await untilTreeChanges(data, archived);
     const restore = await runMain(['restore', 'stacks', '--data-dir', data, '--from', archive, '--rpc', rpc, '--no-restart', '--json'], { cwd: dir, env: node.env });
     expect(restore.exitCode, restore.stderr).toBe(0);
     const rdoc = JSON.parse(restore.stdout);

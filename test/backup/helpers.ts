@@ -73,3 +73,20 @@ export async function getJson(url: string): Promise<Record<string, unknown>> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   return (await response.json()) as Record<string, unknown>;
 }
+
+/**
+ * Waits (polling, no fixed pause) until `check` holds, failing with `what` after `timeoutMs`:
+ * for a node that must have written something before the next step.
+ */
+export async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Until the tree under `root` differs from the one hashed as `before` (treeHash). */
+export function untilTreeChanges(root: string, before: string): Promise<void> {
+  return until(async () => (await treeHash(root)) !== before, `${root} changes`);
+}

@@ -5,7 +5,7 @@ import S3rver from 's3rver';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { runMain } from '../support/run-cli.js';
 import { tempDir } from '../support/temp-dir.js';
-import { testNodeUnit, treeHash } from './helpers.js';
+import { testNodeUnit, treeHash, untilTreeChanges } from './helpers.js';
 import { expectJobSchema } from '../support/job-schemas.js';
 
 /** A real S3-protocol server on 127.0.0.1 (port 0) with one bucket, closed after the test. */
@@ -39,7 +39,7 @@ describe('S3 destinations against s3rver', () => {
     const archived = await treeHash(data);
 
     await node.systemctl('start', 'node');
-    await new Promise((r) => setTimeout(r, 200));
+    await untilTreeChanges(data, archived);
     const restore = await runMain(['restore', 'generic', '--data-dir', data, '--service', 'node', '--rpc', rpc, '--from', doc.archive.location, '--no-restart', '--json'], { cwd: dir, env });
     expect(restore.exitCode, restore.stderr).toBe(0);
     expectJobSchema('restore', JSON.parse(restore.stdout));

@@ -46,4 +46,27 @@ describe('snapplan fetch: Ctrl-C', () => {
     expect(last).toMatchObject({ range: `bytes=${half}-`, status: 206 });
     await expect(stat(partial)).rejects.toThrow(/ENOENT/);
   });
+
+  it('a disk that refuses the write stops the fetch with the file and the cause, keeps the prefix, and tries no other source', async () => {
+    const root = await tempDir();
+    const L = path.join(root, 'ledger');
+    await mkdir(L);
+    const F = await makeArchive(root, full(1000), { files: 8 });
+    expect(F.length).toBeGreaterThan(300_000);
+    const server = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const second = await startSnapshotServer({ full: { name: full(1000), bytes: F } });
+    const args = ['fetch', '--ledger', L, '--slot', '1200', '--rpc', server.url, '--rpc', second.url, '--speed-test-count', '0', '--blocks', '900..1300'];
+    // A file size limit of 200 kB (util-linux prlimit): Node ignores SIGXFSZ, so the write fails with EFBIG, as a full disk fails with ENOSPC.
+    const result = await execa('prlimit', ['--fsize=200000', process.execPath, BIN, ...args], { cwd: root, reject: false, timeout: 20_000, env: { PATH: '/usr/bin:/bin' }, extendEnv: false });
+    const partial = path.join(L, `${full(1000)}.partial`);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toContain(`Could not write the download to ${partial}`);
+    expect(result.stderr).toMatch(/EFBIG|too large/i);
+    expect(result.stderr).not.toContain('This is a bug');
+    expect((await stat(partial)).size).toBe(200_000);
+    await expect(stat(path.join(L, full(1000)))).rejects.toThrow(/ENOENT/);
+    // One archive request in all: the disk failed, not the source.
+    const gets = [...server.requests, ...second.requests].filter((r) => r.method === 'GET' && r.path === `/${full(1000)}`);
+    expect(gets).toHaveLength(1);
+  });
 });
