@@ -50,6 +50,18 @@ describe('cluster commands', () => {
     expect((await readCluster(state)).statefulsets['chain/web']?.spec.replicas).toBe(3);
   });
 
+  it('k8s snapshot with a kubectl that does not exist says so (not "no current context") and changes nothing', async () => {
+    const dir = await tempDir();
+    const state = await writeCluster(dir);
+    const missing = `${dir}/no-such-kubectl`;
+    const r = await run(['k8s', 'snapshot', '--statefulset', 'web', '-n', 'chain', '--kubectl', missing, '--json', '--journal-dir', 'j'], dir, env(state));
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain(`${missing} was not found.`);
+    expect(r.stderr).toContain('Install kubectl and put it on PATH, or pass --kubectl PATH.');
+    expect(r.stderr).not.toContain('no current context');
+    expect((await readCluster(state)).statefulsets['chain/web']?.spec.replicas).toBe(3);
+  });
+
   it('k8s undo without a journal to act on is a usage error', async () => {
     const dir = await tempDir();
     const r = await run(['k8s', 'undo', '--statefulset', 'web', '--journal-dir', 'none'], dir);

@@ -128,7 +128,23 @@ export class Kubectl {
     const call: KubectlCall = { argv, executed: true, display: `${this.binary} ${shellJoin(argv)}` };
     this.calls.push(call);
     this.options.onCall?.(call);
-    const result = await execa(this.binary, argv, { reject: false, timeout: this.options.timeoutMs, env: this.options.env, extendEnv: this.options.env === undefined, stdin: 'ignore' });
+    // The same limits as run(): Ctrl-C ends it, a hung kubectl is killed, a huge answer is cut.
+    const result = await execa(this.binary, argv, {
+      reject: false,
+      timeout: this.options.timeoutMs,
+      cancelSignal: this.options.signal,
+      env: this.options.env,
+      extendEnv: this.options.env === undefined,
+      stdin: 'ignore',
+      forceKillAfterDelay: 5_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const code = (result.cause as { code?: string } | undefined)?.code;
+    if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
+      throw new ExternalError(code === 'ENOENT' ? `${this.binary} was not found.` : `${this.binary} could not be started: ${result.shortMessage}`, { command: this.binary, args: argv }, {
+        hint: 'Install kubectl and put it on PATH, or pass --kubectl PATH.',
+      });
+    }
     if (result.exitCode !== 0) {
       throw new ExternalError(failure, { command: this.binary, args: argv, exitCode: result.exitCode, outputTail: tailLines(String(result.stderr ?? ''), 3) });
     }
