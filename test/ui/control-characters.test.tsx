@@ -38,3 +38,26 @@ describe('the app never sends a control character from a file name to the termin
     expect(shortenMiddle(`/l/${ESC}[2J`, 40)).toBe('/l/\\x1b[2J');
   });
 });
+
+describe('text measured in terminal columns, not string length', () => {
+  it('wraps and shortens wide characters (CJK, emoji) by the columns they take, never splitting one', async () => {
+    const stringWidth = (await import('string-width')).default;
+    // 12 CJK characters: 24 columns, 12 code units.
+    const wide = '快照存档文件名称测试目录一';
+    const lines = wrapText(wide, 10);
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(10);
+    expect(lines.join('')).toBe(wide);
+    // A family emoji is one grapheme of several code points: it stays whole.
+    const family = '👨‍👩‍👧';
+    const withEmoji = wrapText(`${family.repeat(6)}`, 8);
+    expect(withEmoji.join('')).toBe(family.repeat(6));
+    for (const line of withEmoji) expect(line.replaceAll(family, '')).toBe('');
+    const short = shortenMiddle(`/mnt/${wide}/${wide}.tar.zst`, 20);
+    expect(stringWidth(short)).toBeLessThanOrEqual(20);
+    expect(short).toContain('…');
+    expect(short.endsWith('.tar.zst')).toBe(true);
+    // ASCII is unchanged by the column count.
+    expect(wrapText('aaaa bbbb cccc', 9)).toEqual(['aaaa bbbb', 'cccc']);
+    expect(shortenMiddle('/mnt/ledger/snapshot-1.tar.zst', 20)).toBe('/mnt/l…hot-1.tar.zst');
+  });
+});
