@@ -20,6 +20,15 @@ describe('cluster commands', () => {
     expect(doc.manifest).toBe(path.join(dir, 'out', `snapshot-${c.snapshots[0]}.manifest.json`));
   });
 
+  it('devicedb snapshot as text: one line per node with its file and a readable size', async () => {
+    const dir = await tempDir();
+    const tar = await flatTar(dir, { CURRENT: 'x'.repeat(5000) });
+    const c = await startCluster({ a: { tar, nodeId: '1' } });
+    const r = await run(['devicedb', 'snapshot', `--node=a=127.0.0.1:${c.nodes[0]?.port}`, '--out', 'out', '--poll-interval', '0.02'], dir);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^a \(127\.0\.0\.1:\d+\): completed, \S+ \(\d+(\.\d+)? KiB\)$/m);
+  });
+
   it('devicedb snapshot with a bad --node is a usage error (exit 2)', async () => {
     const dir = await tempDir();
     const r = await run(['devicedb', 'snapshot', '--node', 'nohostport'], dir);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { toJson } from '../../core/json.js';
+import { formatBytes } from '../../core/format.js';
 import { serviceController, type ServiceController } from '../../ops/service-control.js';
 import { parseNode, parseNodes } from '../../jobs/devicedb/node-address.js';
 import { runDevicedbRestore, type DevicedbRestoreTarget } from '../../jobs/devicedb/restore-service.js';
@@ -48,7 +49,7 @@ export async function devicedbSnapshotHandler(args: DevicedbSnapshotArgs, ctx: C
   if (args.json) ctx.stdout.write(toJson({ schemaVersion: 1, type: 'devicedb-snapshot', ...result }) + '\n');
   else {
     if (result.dryRun) ctx.stdout.write(`Would run:\n${result.plannedCalls.map((c) => `  ${c}`).join('\n')}\n`);
-    for (const n of result.nodes) ctx.stdout.write(`${n.label} (${n.address}): ${n.status}${n.download.status === 'ok' ? `, ${n.download.value.file} (${n.download.value.bytes} bytes)` : n.download.status === 'failed' ? `, download failed: ${n.download.message}` : ''}\n`);
+    for (const n of result.nodes) ctx.stdout.write(`${n.label} (${n.address}): ${n.status}${n.download.status === 'ok' ? `, ${n.download.value.file} (${formatBytes(n.download.value.bytes)})` : n.download.status === 'failed' ? `, download failed: ${n.download.message}` : ''}\n`);
     if (result.manifest) ctx.stdout.write(`Snapshot ${result.uuid}: manifest ${result.manifest}\n`);
   }
   if (result.error) {
