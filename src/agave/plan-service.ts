@@ -163,18 +163,21 @@ async function checkBaseArchives(
     return result.problem !== null;
   };
   const visible = visibleArchives(inventory.archives, version);
+  // agave#9496: the pair the planner may steer to is read like any base, in Agave's order, and
+  // with --verify-archives decoded to its end like the base: either may be the one loaded.
+  const steering = steersToIncrementalBase(version);
   for (;;) {
     const { base } = chooseUsableBase(visible, options.target, isBad);
+    const steer = steering ? steeredBase(visible, base, options.target, isBad) : null;
     if (base === null || !options.verifyArchives) break;
-    const unverified = baseCandidates(visible, base).filter((a) => !isBad(a) && results.get(a)?.checked !== 'full');
+    const candidates = [...baseCandidates(visible, base), ...(steer ? baseCandidates(visible, steer.base) : [])];
+    const unverified = candidates.filter((a) => !isBad(a) && results.get(a)?.checked !== 'full');
     if (unverified.length === 0) break;
     for (const a of unverified) {
       const problem = await verifyArchive(a.path, a.format, { signal: environment.signal, env: environment.env });
       results.set(a, { problem, checked: 'full' });
     }
   }
-  // agave#9496: the pair the planner may steer to is read like any base, in Agave's order.
-  if (steersToIncrementalBase(version)) steeredBase(visible, chooseUsableBase(visible, options.target, isBad).base, options.target, isBad);
   if (results.size === 0) return inventory;
   return { ...inventory, archives: inventory.archives.map((a) => (results.has(a) ? { ...a, ...results.get(a) } : a)) };
 }

@@ -102,6 +102,25 @@ describe('bad archives are never the base (item 1)', () => {
     expect(full.doc.inventory.archives.find((a) => a.path === path.join(L, fullName(289600000)))).toMatchObject({ problem: null, checked: 'full' });
   });
 
+  it('--verify-archives also decodes the pair an agave#9496 steer would load: a truncated incremental is not steered to', async () => {
+    const { root, L, env } = await restartLedger(); // ledger-tool 2.1.13, affected by agave#9496
+    await touch(L, fullName(289624950)); // a full alone above the 289600000 + 289624900 pair
+    const whole = realTarZst(root, 3 * 1024 * 1024);
+    const pairIncremental = path.join(L, incrementalName(289600000, 289624900));
+    await writeFile(pairIncremental, whole.subarray(0, Math.floor(whole.length * 0.6)));
+
+    const quick = await planJson(['--ledger', L, '--slot', X], root, env);
+    expect(quick.doc.findings.map((f) => f.code)).toContain('steered-base'); // the header alone is fine
+    expect(quick.doc.baseSlot).toBe(289624900);
+
+    const full = await planJson(['--ledger', L, '--slot', X, '--verify-archives'], root, env);
+    expect(full.exitCode).toBe(0);
+    expect(full.doc.inventory.archives.find((a) => a.path === pairIncremental)).toMatchObject({ problem: { code: 'truncated' }, checked: 'full' });
+    expect(full.doc.findings.map((f) => f.code)).not.toContain('steered-base');
+    expect(full.doc.baseSlot).toBe(289624950);
+    expect(full.doc.inventory.archives.find((a) => a.path === path.join(L, fullName(289624950)))).toMatchObject({ problem: null, checked: 'full' });
+  });
+
   it('--verify-archives passes a good base and is accepted by apply and tui too', async () => {
     const { root, L, env } = await restartLedger();
     const { exitCode, doc } = await planJson(['--ledger', L, '--slot', X, '--verify-archives'], root, env);
