@@ -61,25 +61,8 @@ export class Kubectl {
     this.calls.push(call);
     this.options.onCall?.(call);
     if (!executed) return { exitCode: 0, stdout: '', stderr: '' };
-    const { execa } = await import('execa');
     const timeoutMs = run.timeoutMs ?? this.options.timeoutMs;
-    const result = await execa(this.binary, argv, {
-      reject: false,
-      timeout: timeoutMs,
-      cancelSignal: this.options.signal,
-      env: this.options.env,
-      extendEnv: this.options.env === undefined,
-      // The manifest goes on stdin (`apply -f -`): nothing is written to a temp file.
-      ...(run.input !== undefined ? { input: run.input } : { stdin: 'ignore' as const }),
-      forceKillAfterDelay: 5_000,
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const code = (result.cause as { code?: string } | undefined)?.code;
-    if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
-      throw new ExternalError(code === 'ENOENT' ? `${this.binary} was not found.` : `${this.binary} could not be started: ${result.shortMessage}`, { command: this.binary, args: argv }, {
-        hint: 'Install kubectl and put it on PATH, or pass --kubectl PATH.',
-      });
-    }
+    const result = await this.spawn(argv, timeoutMs, run.input);
     const out: KubectlResult = { exitCode: result.exitCode, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
     if (result.exitCode !== 0 && !(run.allowFailure && !result.timedOut && !result.isCanceled)) {
       throw new ExternalError(`kubectl ${args.slice(0, 3).join(' ')} ${describeExit({ exitCode: result.exitCode, signal: result.signal, timedOut: result.timedOut }, timeoutMs)}.`, {
@@ -122,29 +105,38 @@ export class Kubectl {
     return result.stdout.trim();
   }
 
-  /** A read without the namespace flag (always run, also under --dry-run). */
-  private async execRaw(argv: string[], failure: string): Promise<KubectlResult> {
+  /**
+   * Every kubectl call: Ctrl-C ends it, a hung kubectl is killed after its time-out, a huge
+   * answer is cut; a binary that cannot be started is said so, with the install hint.
+   */
+  private async spawn(argv: readonly string[], timeoutMs: number, input?: string) {
     const { execa } = await import('execa');
-    const call: KubectlCall = { argv, executed: true, display: `${this.binary} ${shellJoin(argv)}` };
-    this.calls.push(call);
-    this.options.onCall?.(call);
-    // The same limits as run(): Ctrl-C ends it, a hung kubectl is killed, a huge answer is cut.
     const result = await execa(this.binary, argv, {
       reject: false,
-      timeout: this.options.timeoutMs,
+      timeout: timeoutMs,
       cancelSignal: this.options.signal,
       env: this.options.env,
       extendEnv: this.options.env === undefined,
-      stdin: 'ignore',
+      // The manifest goes on stdin (`apply -f -`): nothing is written to a temp file.
+      ...(input !== undefined ? { input } : { stdin: 'ignore' as const }),
       forceKillAfterDelay: 5_000,
       maxBuffer: 64 * 1024 * 1024,
     });
     const code = (result.cause as { code?: string } | undefined)?.code;
     if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled && result.signal === undefined) {
-      throw new ExternalError(code === 'ENOENT' ? `${this.binary} was not found.` : `${this.binary} could not be started: ${result.shortMessage}`, { command: this.binary, args: argv }, {
+      throw new ExternalError(code === 'ENOENT' ? `${this.binary} was not found.` : `${this.binary} could not be started: ${result.shortMessage}`, { command: this.binary, args: [...argv] }, {
         hint: 'Install kubectl and put it on PATH, or pass --kubectl PATH.',
       });
     }
+    return result;
+  }
+
+  /** A read without the namespace flag (always run, also under --dry-run). */
+  private async execRaw(argv: string[], failure: string): Promise<KubectlResult> {
+    const call: KubectlCall = { argv, executed: true, display: `${this.binary} ${shellJoin(argv)}` };
+    this.calls.push(call);
+    this.options.onCall?.(call);
+    const result = await this.spawn(argv, this.options.timeoutMs);
     if (result.exitCode !== 0) {
       throw new ExternalError(failure, { command: this.binary, args: argv, exitCode: result.exitCode, outputTail: tailLines(String(result.stderr ?? ''), 3) });
     }
