@@ -96,7 +96,7 @@ export function renderApplyText(o: ApplyOutcome, c: ChalkInstance): string {
     out.push('');
     out.push(c.bold('Restart the validator with:'));
     out.push(`  ${o.restartFlags.join(' ')}`);
-    out.push(c.dim('  (remove --wait-for-supermajority, --expected-bank-hash, --hard-fork and --no-snapshot-fetch once the cluster is running again)'));
+    out.push(c.dim(`  (remove ${temporaryFlagList(o.restartFlags)} once the cluster is running again; snapplan restart-flags --revert does it for a patched start script)`));
   }
   for (const a of o.advice) out.push(`${c.blue('ℹ')} ${a}`);
   return out.join('\n') + '\n';
@@ -104,4 +104,13 @@ export function renderApplyText(o: ApplyOutcome, c: ChalkInstance): string {
 
 function verdict(check: ApplyOutcome['checks']['bankHash'], c: ChalkInstance): string {
   return check === 'match' ? c.green('  ✔ matches the announcement') : check === 'mismatch' ? c.red('  ✘ differs from the announcement') : '';
+}
+
+/**
+ * The restart-only flags among those printed, as "--a, --b and --c": only what was given.
+ * --expected-shred-version stays: it guards every later start too (with the new value).
+ */
+export function temporaryFlagList(flags: readonly string[]): string {
+  const names = [...new Set(flags.filter((f) => f.startsWith('--') && f !== '--expected-shred-version'))];
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }

@@ -96,6 +96,15 @@ describe('snapplan apply', () => {
     expect(plainDoc.findings.map((f: { code: string }) => f.code)).not.toContain('steered-base');
   });
 
+  it('as text: the restart flags, and the removal note names only the printed restart-only flags', async () => {
+    const { root, L, env } = await restartLedger();
+    const run = await runMain(['apply', '--ledger', L, '--slot', X, '--yes'], { cwd: root, env: { ...env, NO_COLOR: '1' } });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Restart the validator with:\n {2}--wait-for-supermajority 289624982 --expected-bank-hash \S+ --expected-shred-version \d+ --no-snapshot-fetch\n/);
+    expect(run.stdout).toContain('(remove --wait-for-supermajority, --expected-bank-hash and --no-snapshot-fetch once the cluster is running again;');
+    expect(run.stdout).not.toContain('--hard-fork');
+  });
+
   it('reads the slot from the output when state edits move it to X+1', async () => {
     const { root, L, env } = await restartLedger();
     const gate = 'EenyoWx9UMXYKpR8mW5Jmfmy2fRjzUtM7NduYMY8bx33';
