@@ -74,7 +74,8 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
   // agave#9496: the pair the planner steers to when the blockstore holds its blocks; the chain
   // is then walked from the pair's incremental, which also covers the blocks after the full.
   const steer = steersToIncrementalBase(version) ? steeredBase(visible, base, options.target) : null;
-  const chainBase = steer ? steer.base.incremental : base ? (base.incremental ?? base.full) : null;
+  // The slot replay starts from: the base Agave keeps, or the pair's incremental when steered.
+  const keptBaseSlot = base ? (base.incremental ?? base.full).slot : null;
   // Sizes matter for the archives the plan uses or moves (reports, free-space checks).
   const X = options.target;
   const inventory = measureArchives(
@@ -101,7 +102,7 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
       onCountProgress: options.onCountProgress,
       signal: environment.signal,
     });
-  let blockstore = await readBlocks(chainBase?.slot ?? null);
+  let blockstore = await readBlocks(steer ? steer.base.incremental.slot : keptBaseSlot);
 
   const restartPlanning = planRestart(options.restart ?? {}, options.target);
   const request = {
@@ -119,7 +120,7 @@ export async function preparePlan(options: PlanServiceOptions, environment: Plan
   if (steer && planned.base?.incremental?.path !== steer.base.incremental.path) {
     // Not steered after all (the blockstore lacks blocks after the pair): the chain walk must
     // start at the base Agave keeps, so that holes in its range are found.
-    blockstore = await readBlocks(base ? (base.incremental ?? base.full).slot : null);
+    blockstore = await readBlocks(keptBaseSlot);
     planned = planRestartSnapshot(inventory, blockstore, request);
   }
   const withRestart = finishRestartPlan(planned, inventory, restartPlanning, options.restart ?? {}, version);

@@ -12,7 +12,7 @@ import type { BackupSet, ChainPlugin, NodeHealth } from '../plugins/plugin.js';
 import { formatBytes } from '../core/format.js';
 import { faultPoint } from './fault-point.js';
 import { nodesToStop, withNodeStopped } from './node-stopped.js';
-import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type JobEnv, type ServiceReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 
 /**
  * stop → archive → restart → upload, the same for every chain, around withNodeStopped
@@ -42,15 +42,9 @@ export interface BackupRequest {
   readonly s3: Omit<S3Settings, 'env'>;
 }
 
-export interface BackupEnv {
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly now: Date;
-  readonly signal?: AbortSignal | undefined;
+/** Progress: the archive step reports bytes written (total unknown), the upload bytes sent of the total. */
+export interface BackupEnv extends JobEnv {
   readonly toolVersion: string;
-  readonly onEvent: (text: string) => void;
-  /** Bytes of a long step (archive: written so far, total unknown; upload: sent of total). */
-  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
 }
 
 export interface BackupOutcome {
@@ -62,7 +56,7 @@ export interface BackupOutcome {
   readonly destination: string;
   readonly archive: (Omit<ArchiveResult, 'path' | 'sha256Path' | 'manifestPath' | 'streamedList' | 'unmatchedExcludes'> & { location: string; sha256Location: string; manifestLocation: string }) | null;
   readonly plannedName: string | null;
-  readonly service: { manager: string; label: string; before: ServiceState | null; after: ServiceState | null };
+  readonly service: ServiceReport;
   readonly node: { version: string | null; height: number | null; burnHeight: number | null; network: string | null };
   readonly steps: readonly StepRecord[];
   readonly error: ErrorReport | null;

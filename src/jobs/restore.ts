@@ -14,7 +14,7 @@ import { serviceController, type ServiceSpec, type ServiceState } from '../ops/s
 import type { BackupSet, ChainPlugin, Finding, NodeHealth } from '../plugins/plugin.js';
 import { faultPoint } from './fault-point.js';
 import { nodesToStop, withNodeStopped } from './node-stopped.js';
-import { StepLog, confirmHealthy, errorReport, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { StepLog, confirmHealthy, errorReport, type ErrorReport, type JobEnv, type ServiceReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 import { utcStamp } from '../core/time.js';
 
 /**
@@ -42,15 +42,8 @@ export interface RestoreRequest {
   readonly s3: Omit<S3Settings, 'env'>;
 }
 
-export interface RestoreEnv {
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly now: Date;
-  readonly signal?: AbortSignal | undefined;
-  readonly onEvent: (text: string) => void;
-  /** Bytes of a long step (extract: tar bytes unpacked, of about the archived bytes). */
-  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
-}
+/** Progress: the extract step reports tar bytes unpacked, of about the archived bytes. */
+export type RestoreEnv = JobEnv;
 
 export interface RestoredArchive {
   readonly source: string;
@@ -68,7 +61,7 @@ export interface RestoreOutcome {
   readonly rollback: boolean;
   readonly archives: readonly RestoredArchive[];
   readonly oldDirs: readonly string[];
-  readonly service: { manager: string; label: string; before: ServiceState | null; after: ServiceState | null };
+  readonly service: ServiceReport;
   readonly node: NodeHealth | null;
   readonly findings: readonly Finding[];
   readonly steps: readonly StepRecord[];

@@ -11,6 +11,25 @@ export interface StepRecord {
   readonly message?: string | undefined;
 }
 
+/** What every job around a node gets from its caller (the CLI context or the TUI). */
+export interface JobEnv {
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  readonly now: Date;
+  readonly signal?: AbortSignal | undefined;
+  readonly onEvent: (text: string) => void;
+  /** Bytes of a long step (archive, upload, extract): done so far, of a total when known. */
+  readonly onProgress?: ((step: string, bytes: number, total: number | null) => void) | undefined;
+}
+
+/** The node's service as a job reports it: which manager and unit, its state before and after. */
+export interface ServiceReport {
+  readonly manager: string;
+  readonly label: string;
+  readonly before: ServiceState | null;
+  readonly after: ServiceState | null;
+}
+
 export interface ErrorReport {
   readonly message: string;
   readonly hint?: string | undefined;

@@ -5,7 +5,7 @@ import { capture, describeExit } from '../core/process.js';
 import type { ChainPlugin, NodeHealth } from '../plugins/plugin.js';
 import { faultPoint } from './fault-point.js';
 import { nodesToStop, withNodeStopped } from './node-stopped.js';
-import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type StepRecord, knownState, jobExitCode } from './steps.js';
+import { StepLog, checkHolders, errorReport, healthAfter, type ErrorReport, type JobEnv, type ServiceReport, type StepRecord, knownState, jobExitCode } from './steps.js';
 import { createEbsSnapshot, describeVolume, makeEc2Client, VOLUME_ID, waitForEbsSnapshot, type Ec2Settings, type EbsSnapshot } from '../ops/ec2.js';
 import { acquireLock, type HeldLock } from '../ops/lock.js';
 import { checkLvmArgs, lvmPreflight, lvmSnapshot } from '../ops/lvm.js';
@@ -50,12 +50,8 @@ export interface VolumeSnapshotRequest {
   readonly lvm?: { readonly origin: string; readonly size: string };
 }
 
-export interface VolumeSnapshotEnv {
-  readonly env: NodeJS.ProcessEnv;
-  readonly cwd: string;
-  readonly signal?: AbortSignal | undefined;
-  readonly onEvent: (text: string) => void;
-}
+/** A volume snapshot reports no byte progress and names nothing by time. */
+export type VolumeSnapshotEnv = Pick<JobEnv, 'env' | 'cwd' | 'signal' | 'onEvent'>;
 
 export interface SnapshotRecord {
   readonly kind: VolumeKind;
@@ -79,7 +75,7 @@ export interface VolumeSnapshotOutcome {
   readonly dataDir: string | null;
   readonly source: string | null;
   readonly snapshot: SnapshotRecord | null;
-  readonly service: { manager: string; label: string; before: ServiceState | null; after: ServiceState | null };
+  readonly service: ServiceReport;
   readonly node: { height: number | null };
   readonly steps: readonly StepRecord[];
   readonly error: ErrorReport | null;

@@ -1,16 +1,10 @@
 import { UserError } from '../../core/errors.js';
 import type { Slot } from '../../core/slot.js';
 import type { RestartValues } from './patch-plan.js';
+import type { AnnouncementValues } from '../announcement/announcement.js';
 
-/** The announcement keys restart-flags uses (a subset of the shared Announcement). */
-export interface RestartAnnouncement {
-  readonly snapshotSlot?: Slot | undefined;
-  readonly restartSlot?: Slot | undefined;
-  readonly hardForks?: readonly Slot[] | undefined;
-  readonly expectedBankHash?: string | undefined;
-  readonly expectedShredVersion?: number | undefined;
-  readonly validatorHardFork?: boolean | undefined;
-}
+/** The announcement keys restart-flags uses. */
+export type RestartAnnouncement = Pick<AnnouncementValues, 'snapshotSlot' | 'restartSlot' | 'hardForks' | 'expectedBankHash' | 'expectedShredVersion' | 'validatorHardFork'>;
 
 /**
  * The validator's restart flags from the announcement. R, the bank hash and the shred version are
