@@ -226,7 +226,7 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
     // The engine stopped part-way (ENOSPC, Ctrl-C): the journal says what is really held.
     ({ moved, kept } = await heldByJournal(q.journalPath));
     if (isSnapplanError(error)) {
-      const message = cancelled ? `Interrupted while moving items aside (${reasonOf(env.signal)}); create-snapshot did not run.` : error.message;
+      const message = cancelled ? `${capitalized(reasonOf(env.signal))} while moving items aside; create-snapshot did not run.` : error.message;
       return outcome({ error: { message, hint: `${error.hint ? `${error.hint} ` : ''}${whereNext()}`, outputTail: undefined, cancelled } });
     }
     throw error;
@@ -293,7 +293,7 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
     const output = tail.join('\n');
     const cancelled = toolOutcome === 'interrupted';
     const what = cancelled
-      ? `was interrupted (${reasonOf(env.signal)}) after ${Math.round(elapsedMs / 1000)} s, in its ${LEDGER_TOOL_PHASE_TEXT[phase]} phase; no snapshot was created`
+      ? `was ${reasonOf(env.signal)} after ${Math.round(elapsedMs / 1000)} s, in its ${LEDGER_TOOL_PHASE_TEXT[phase]} phase; no snapshot was created`
       : result.exitCode === 0 ? 'reported no snapshot' : describeExit(result, options.createTimeoutMs);
     const message = `agave-ledger-tool create-snapshot ${what}.`;
     await closeQuarantine(q.journal, cancelled ? 'cancelled' : 'failed', message).catch(() => {});
@@ -351,10 +351,13 @@ async function run(options: ApplyOptions, env: ApplyEnvironment, prepared: Prepa
 /** create-snapshot's own time limit is --create-timeout, and it does not read bounds. */
 export const CREATE_SNAPSHOT_HINTS = { timeoutFlag: '--create-timeout', boundsCall: false } as const;
 
+/** Why the run was stopped, as the CLI context words it: "interrupted (SIGINT)", "terminated (SIGTERM)". */
 function reasonOf(signal: AbortSignal | undefined): string {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason.message : 'cancelled';
 }
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * Archives and bank snapshots at or after X once create-snapshot is done: every older one there
