@@ -322,6 +322,13 @@ export async function readJournal(journalPath: string, options: ReadJournalOptio
   try {
     buffer = await readFile(journalPath);
   } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') {
+      // Common: apply ran as root or the validator's user, status/undo as someone else.
+      const uid = process.getuid?.();
+      const remedy = 'run snapplan as the user who ran apply (usually the validator\'s user) or as root';
+      throw new JournalError(`Cannot read the journal ${journalPath}: permission denied${uid === undefined ? '' : ` (snapplan runs as uid ${uid})`}; ${remedy}.`, journalPath, { cause, hint: `Nothing was changed; ${remedy}.` });
+    }
     throw new JournalError(`Cannot read the journal ${journalPath}: ${(cause as Error).message}.`, journalPath, { cause });
   }
   const { lines, torn } = splitJournal(buffer);

@@ -228,6 +228,23 @@ describe('another user than the validator (item 6, EACCES), as uid 65534', () =>
     expect(run.stderr).toContain(`The folder ${path.join(L, 'snapshots')} cannot be read: permission denied.`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('status and undo of a quarantine whose journal only its owner can read: the journal, the uid and whom to run as; nothing moves', async () => {
+    const { root, L, env } = await restartLedger();
+    const apply = await runMain(['apply', '--ledger', L, '--slot', X, '--yes', '--json'], { cwd: root, env });
+    expect(apply.exitCode, apply.stderr).toBe(0);
+    const journal = JSON.parse(apply.stdout).quarantine.journal as string;
+    execFileSync('chmod', ['-R', 'a+rX', root]);
+    await chmod(journal, 0o600);
+    const remedy = "permission denied (snapplan runs as uid 65534); run snapplan as the user who ran apply (usually the validator's user) or as root.";
+    const status = await asNobody(root, ['status', '--ledger', L], env);
+    expect(status.stdout + status.stderr).toContain(`Cannot read the journal ${journal}: ${remedy}`);
+    const undo = await asNobody(root, ['undo', '--journal', journal, '--include-new', '--yes'], env);
+    expect(undo.exitCode).not.toBe(0);
+    expect(undo.stderr).toContain(`Cannot read the journal ${journal}: ${remedy}`);
+    expect(undo.stderr).not.toMatch(/\n\s+at /);
+    expect((await readFile(journal, 'utf8')).length).toBeGreaterThan(0);
+  });
 });
 
 describe('the printed create-snapshot command (item 16)', () => {
