@@ -73,7 +73,8 @@ describe('the target screen with an announcement', () => {
     expect(opened).toContain(`bank hash      ${HASH}`);
     // Change R by hand: refused as on the command line, naming both values.
     await app.press(KEY.up, KEY.up, KEY.backspace, '4');
-    const refused = await app.waitFor('differs from');
+    // Wait for the frame with both keys applied: the one after the backspace alone differs too.
+    const refused = await app.waitFor('--restart-slot 289624984 differs from');
     expect(refused).toMatch(/✘ --restart-slot 289624984 differs from restart-slot in ann\.yaml\s+\(289624983\)\./);
     await app.press(KEY.enter);
     // The notice line at the bottom repeats the refusal; nothing was planned.
