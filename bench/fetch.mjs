@@ -169,7 +169,7 @@ async function main() {
       return;
     }
     const rate = (ms) => (row.bytes / MiB / (ms / 1000)).toFixed(0);
-    console.log('### Fetch: snapplan\'s download (.partial, batched writes, fsync) vs `curl -o`, and its check vs `zstd -t`\n');
+    console.log('### Fetch: snapplan\'s download (.partial, each piece written as it arrives, fsync) vs `curl -o`, and its check vs `zstd -t`\n');
     console.log('| archive | curl MiB/s | snapplan MiB/s, all written | ratio (≥ 0.9) | curl + sync MiB/s | snapplan MiB/s with its fsync | ratio | peak RSS |');
     console.log('|---|---|---|---|---|---|---|---|');
     console.log(`| ${(row.bytes / GiB).toFixed(2)} GiB tar.zst | ${rate(row.curlMs)} | ${rate(row.snapplanWrittenMs)} | **${row.ratio.toFixed(2)}×** | ${rate(row.curlSyncMs)} | ${rate(row.snapplanMs)} | **${row.ratioSynced.toFixed(2)}×** | ${row.peakRssMiB.toFixed(0)} MiB |`);
